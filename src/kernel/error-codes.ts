@@ -1,0 +1,66 @@
+/**
+ * The one registry of Switchboard error codes. Every thrown SwbError carries one of these.
+ * Each entry: HTTP status, SIP response (where the error can end a SIP transaction),
+ * severity for logging, and a message template (`{name}` placeholders filled from details).
+ *
+ * docs/errors.md is generated from this table (`npm run docs:errors`) and a unit test keeps
+ * the two in step. Modules append codes to their own section; never reuse or rename a code.
+ */
+export interface ErrorDef {
+  readonly http: number;
+  readonly sip?: number;
+  readonly severity: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+export const ERROR_CODES = {
+  // ---- kernel / generic ----
+  SWB_INTERNAL: { http: 500, sip: 500, severity: 'error', message: 'Internal error' },
+  SWB_CONFIG_INVALID: { http: 500, severity: 'error', message: 'Invalid configuration at {key}: {reason}' },
+  SWB_ILLEGAL_TRANSITION: {
+    http: 409,
+    sip: 500,
+    severity: 'error',
+    message: 'Illegal transition of {machine} from {from} to {to}',
+  },
+  SWB_TIMEOUT: { http: 504, sip: 408, severity: 'warn', message: 'Operation timed out: {operation}' },
+  SWB_CLOSED: { http: 503, sip: 503, severity: 'warn', message: 'Object is closed: {what}' },
+
+  // ---- API / request validation ----
+  SWB_VALIDATION: { http: 400, severity: 'info', message: 'Request validation failed' },
+  SWB_MALFORMED_JSON: { http: 400, severity: 'info', message: 'Request body is not valid JSON' },
+  SWB_BODY_TOO_LARGE: { http: 413, severity: 'info', message: 'Request body exceeds {limit} bytes' },
+  SWB_UNSUPPORTED_MEDIA_TYPE: { http: 415, severity: 'info', message: 'Unsupported content type' },
+  SWB_INVALID_ID: { http: 400, severity: 'info', message: 'Invalid identifier: {id}' },
+  SWB_NOT_FOUND: { http: 404, sip: 404, severity: 'info', message: '{resource} not found' },
+  SWB_ROUTE_NOT_FOUND: { http: 404, severity: 'info', message: 'Route {method} {url} not found' },
+  SWB_CONFLICT: { http: 409, severity: 'info', message: '{resource} already exists' },
+  SWB_RATE_LIMITED: { http: 429, sip: 503, severity: 'warn', message: 'Too many requests' },
+
+  // ---- auth ----
+  SWB_UNAUTHENTICATED: { http: 401, sip: 401, severity: 'info', message: 'Authentication required' },
+  SWB_BAD_CREDENTIALS: { http: 401, sip: 403, severity: 'info', message: 'Invalid credentials' },
+  SWB_ACCOUNT_LOCKED: {
+    http: 423,
+    sip: 403,
+    severity: 'warn',
+    message: 'Account temporarily locked after repeated failures; retry after {retryAfterSeconds} s',
+  },
+  SWB_FORBIDDEN: { http: 403, sip: 403, severity: 'info', message: 'Permission {permission} required' },
+  SWB_TENANT_DISABLED: { http: 403, sip: 403, severity: 'info', message: 'Tenant is disabled' },
+
+  // ---- storage ----
+  SWB_STORAGE: { http: 503, sip: 500, severity: 'error', message: 'Storage error: {reason}' },
+
+  // ---- sip ----
+  SWB_SIP_PARSE: { http: 400, sip: 400, severity: 'debug', message: 'Malformed SIP message: {reason}' },
+
+  // ---- media ----
+  SWB_CHANNEL_CLOSED: { http: 503, sip: 500, severity: 'warn', message: 'Media channel closed' },
+  SWB_MEDIA_WORKER_DIED: { http: 503, sip: 500, severity: 'error', message: 'Media worker {workerId} died' },
+
+  // ---- reports / wfm ----
+  SWB_WFM_INPUT: { http: 400, severity: 'info', message: 'Invalid workforce input: {reason}' },
+} as const satisfies Record<string, ErrorDef>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
