@@ -58,6 +58,36 @@ export const ERROR_CODES = {
   // ---- media ----
   SWB_CHANNEL_CLOSED: { http: 503, sip: 500, severity: 'warn', message: 'Media channel closed' },
   SWB_MEDIA_WORKER_DIED: { http: 503, sip: 500, severity: 'error', message: 'Media worker {workerId} died' },
+  SWB_MEDIA_PORTS_EXHAUSTED: {
+    http: 503,
+    sip: 503,
+    severity: 'error',
+    message: 'No free RTP port pair in {min}-{max}',
+  },
+  SWB_MEDIA_PORT_IN_USE: {
+    http: 503,
+    sip: 500,
+    severity: 'warn',
+    message: 'RTP port {port} could not be bound',
+  },
+  SWB_MEDIA_BAD_REQUEST: {
+    http: 400,
+    sip: 500,
+    severity: 'warn',
+    message: 'Bad media request {method}: {reason}',
+  },
+  SWB_MEDIA_TARGET_NOT_FOUND: {
+    http: 404,
+    sip: 500,
+    severity: 'info',
+    message: 'Media object {target} not found',
+  },
+  SWB_MEDIA_WEBRTC_FAILED: {
+    http: 502,
+    sip: 488,
+    severity: 'warn',
+    message: 'WebRTC setup failed: {reason}',
+  },
 
   // ---- reports / wfm ----
   SWB_WFM_INPUT: { http: 400, severity: 'info', message: 'Invalid workforce input: {reason}' },
