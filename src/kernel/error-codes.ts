@@ -89,8 +89,35 @@ export const ERROR_CODES = {
     message: 'WebRTC setup failed: {reason}',
   },
 
+  SWB_MEDIA_CODEC_UNSUPPORTED: {
+    http: 400,
+    sip: 488,
+    severity: 'info',
+    message: 'Unsupported codec {codec}',
+  },
+  SWB_MEDIA_WAV_INVALID: { http: 400, severity: 'info', message: 'Invalid or unsupported WAV: {reason}' },
+  SWB_MEDIA_RECORDER_STATE: {
+    http: 409,
+    severity: 'info',
+    message: 'Recorder cannot {action} while {state}',
+  },
+
   // ---- reports / wfm ----
   SWB_WFM_INPUT: { http: 400, severity: 'info', message: 'Invalid workforce input: {reason}' },
+  SWB_WFM_TARGET_UNREACHABLE: {
+    http: 422,
+    severity: 'info',
+    message: 'Service target cannot be reached: {reason}',
+  },
+  SWB_WFM_HISTORY_TOO_SHORT: {
+    http: 422,
+    severity: 'info',
+    message: 'History too short for {method}: need {needed} intervals, got {got}',
+  },
+  SWB_WFM_JOB_CANCELLED: { http: 409, severity: 'info', message: 'Workforce job {jobId} was cancelled' },
+  SWB_WFM_JOB_FAILED: { http: 500, severity: 'error', message: 'Workforce job {jobId} failed: {reason}' },
+  SWB_REPORTS_INPUT: { http: 400, severity: 'info', message: 'Invalid report input: {reason}' },
+  SWB_REPORTS_TIMEZONE: { http: 400, severity: 'info', message: 'Unknown time zone: {timeZone}' },
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
