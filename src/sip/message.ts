@@ -197,7 +197,7 @@ export function addHeader(m: SipMessage, name: string, value: string, first = fa
   }
   const key = canonicalKey(name);
   const idx = m.headers.findIndex((h) => canonicalKey(h.name) === key);
-  m.headers.splice(idx < 0 ? 0 : idx, 0, nh);
+  m.headers.splice(Math.max(idx, 0), 0, nh);
 }
 
 export function removeHeader(m: SipMessage, name: string): void {
