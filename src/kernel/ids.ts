@@ -46,3 +46,8 @@ export function newUuid(): string {
 export function newSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
+
+/** Time-ordered id: sorts by creation time (used for append-only logs such as the audit log). */
+export function newSortableId(kind: IdKind, nowMs: number): string {
+  return `${ID_PREFIXES[kind]}_${Math.floor(nowMs).toString(36).padStart(9, '0')}${randomBase36(11)}`;
+}

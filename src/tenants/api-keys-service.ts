@@ -1,0 +1,88 @@
+import { SwbError } from '../kernel/errors.js';
+import { newId, newSecret } from '../kernel/ids.js';
+import type { Page, PageRequest } from '../storage/page.js';
+import { ApiKeysRepo, toApiKey } from '../storage/repositories/api-keys-repo.js';
+import { RolesRepo } from '../storage/repositories/roles-repo.js';
+import type { ApiKeysTable } from '../storage/schema.js';
+import { recordAudit } from './audit.js';
+import { formatApiKey, sha256 } from './auth-service.js';
+import { requirePermission } from './authorize.js';
+import type { RequestContext, TenantsDeps } from './context.js';
+import type { Permission } from './permissions.js';
+import type { ApiKey } from './types.js';
+
+export class ApiKeysService {
+  constructor(private readonly deps: TenantsDeps) {}
+
+  async list(ctx: RequestContext, page: PageRequest, f: { includeRevoked?: boolean }): Promise<Page<ApiKey>> {
+    requirePermission(ctx.principal, 'api_keys:manage');
+    return new ApiKeysRepo(this.deps.db).list(ctx.principal.tenantId, page, f);
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<ApiKey> {
+    requirePermission(ctx.principal, 'api_keys:manage');
+    const row = await new ApiKeysRepo(this.deps.db).byId(ctx.principal.tenantId, id);
+    if (!row) throw new SwbError('SWB_NOT_FOUND', { resource: 'API key' });
+    return toApiKey(row);
+  }
+
+  /** Returns the key once, in clear; only its hash is stored. */
+  async create(
+    ctx: RequestContext,
+    input: { name: string; roleId: string },
+  ): Promise<ApiKey & { key: string }> {
+    requirePermission(ctx.principal, 'api_keys:manage');
+    const tenantId = ctx.principal.tenantId;
+    const role = await new RolesRepo(this.deps.db).byId(tenantId, input.roleId);
+    if (!role)
+      throw new SwbError('SWB_VALIDATION', { field: 'roleId', reason: 'no such role in this tenant' });
+    if (ctx.principal.actorType !== 'system') {
+      for (const p of JSON.parse(role.permissions) as Permission[]) {
+        if (!ctx.principal.permissions.has(p)) throw new SwbError('SWB_FORBIDDEN', { permission: p });
+      }
+    }
+    const now = this.deps.clock.now();
+    const secret = newSecret(32);
+    const row: ApiKeysTable = {
+      id: newId('apiKey'),
+      tenant_id: tenantId,
+      name: input.name,
+      key_hash: sha256(secret),
+      role_id: role.id,
+      created_by: ctx.principal.actorId,
+      created_at: now,
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await this.deps.db.transaction().execute(async (trx) => {
+      await new ApiKeysRepo(trx).insert(row);
+      await recordAudit(trx, ctx, now, {
+        tenantId,
+        action: 'create',
+        resourceType: 'api_key',
+        resourceId: row.id,
+        after: toApiKey(row),
+      });
+    });
+    return { ...toApiKey(row), key: formatApiKey(row.id, secret) };
+  }
+
+  async revoke(ctx: RequestContext, id: string): Promise<void> {
+    requirePermission(ctx.principal, 'api_keys:manage');
+    const tenantId = ctx.principal.tenantId;
+    const before = await new ApiKeysRepo(this.deps.db).byId(tenantId, id);
+    if (!before || before.revoked_at !== null) throw new SwbError('SWB_NOT_FOUND', { resource: 'API key' });
+    const now = this.deps.clock.now();
+    await this.deps.db.transaction().execute(async (trx) => {
+      await new ApiKeysRepo(trx).update(tenantId, id, { revoked_at: now });
+      await recordAudit(trx, ctx, now, {
+        tenantId,
+        action: 'delete',
+        resourceType: 'api_key',
+        resourceId: id,
+        before: toApiKey(before),
+        after: toApiKey({ ...before, revoked_at: now }),
+      });
+    });
+  }
+}

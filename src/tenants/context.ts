@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { Database } from '../storage/schema.js';
+import type { Principal } from './types.js';
+
+/** Dependencies of the tenants module's services. */
+export interface TenantsDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  logger: Logger;
+  auth: {
+    sessionTtlSeconds: number;
+    maxFailedLogins: number;
+    lockoutSeconds: number;
+    failureWindowSeconds: number;
+    scryptCost: number;
+  };
+}
+
+/** Per-request context every service call receives: who acts, and tracing data for the audit log. */
+export interface RequestContext {
+  principal: Principal;
+  requestId: string | null;
+  ip: string | null;
+}
+
+export function systemContext(
+  tenantId: string,
+  tenantKind: 'platform' | 'client' = 'client',
+): RequestContext {
+  return {
+    principal: {
+      tenantId,
+      tenantKind,
+      actorType: 'system',
+      actorId: 'system',
+      userId: null,
+      roleId: 'system',
+      scope: 'tenant',
+      permissions: new Set(),
+      orgUnitId: null,
+    },
+    requestId: null,
+    ip: null,
+  };
+}

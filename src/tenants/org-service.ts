@@ -1,0 +1,143 @@
+import { SwbError } from '../kernel/errors.js';
+import { newId } from '../kernel/ids.js';
+import type { Page, PageRequest } from '../storage/page.js';
+import { OrgUnitsRepo, toOrgUnit } from '../storage/repositories/org-units-repo.js';
+import type { OrgUnitsTable } from '../storage/schema.js';
+import { recordAudit } from './audit.js';
+import { dataScope, requirePermission } from './authorize.js';
+import type { RequestContext, TenantsDeps } from './context.js';
+import type { OrgUnit } from './types.js';
+
+/** Centers contain groups (业务组); agents belong to a group. tenant → center → group → agent. */
+export class OrgService {
+  constructor(private readonly deps: TenantsDeps) {}
+
+  async #load(ctx: RequestContext, id: string): Promise<OrgUnitsTable> {
+    const row = await new OrgUnitsRepo(this.deps.db).byId(ctx.principal.tenantId, id);
+    if (!row) throw new SwbError('SWB_NOT_FOUND', { resource: 'Org unit' });
+    const scope = await dataScope(this.deps.db, ctx.principal);
+    if (scope.kind === 'units' && !scope.unitIds.includes(id))
+      throw new SwbError('SWB_NOT_FOUND', { resource: 'Org unit' });
+    return row;
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<OrgUnit> {
+    requirePermission(ctx.principal, 'org:read');
+    return toOrgUnit(await this.#load(ctx, id));
+  }
+
+  async list(
+    ctx: RequestContext,
+    page: PageRequest,
+    f: { q?: string; parentId?: string; kind?: string },
+  ): Promise<Page<OrgUnit>> {
+    requirePermission(ctx.principal, 'org:read');
+    const scope = await dataScope(this.deps.db, ctx.principal);
+    const within = scope.kind === 'units' ? scope.unitIds : scope.kind === 'self' ? [] : undefined;
+    return new OrgUnitsRepo(this.deps.db).list(ctx.principal.tenantId, page, {
+      ...f,
+      ...(within ? { within } : {}),
+    });
+  }
+
+  async #validateParent(
+    ctx: RequestContext,
+    kind: 'center' | 'group',
+    parentId: string | null,
+  ): Promise<void> {
+    if (kind === 'center' && parentId !== null) {
+      throw new SwbError('SWB_VALIDATION', {
+        field: 'parentId',
+        reason: 'a center sits directly under the tenant',
+      });
+    }
+    if (kind === 'group') {
+      if (!parentId)
+        throw new SwbError('SWB_VALIDATION', { field: 'parentId', reason: 'a group needs its center' });
+      const parent = await new OrgUnitsRepo(this.deps.db).byId(ctx.principal.tenantId, parentId);
+      if (!parent || parent.kind !== 'center') {
+        throw new SwbError('SWB_VALIDATION', {
+          field: 'parentId',
+          reason: 'parent must be a center of this tenant',
+        });
+      }
+    }
+  }
+
+  async create(
+    ctx: RequestContext,
+    input: { kind: 'center' | 'group'; name: string; parentId?: string | null },
+  ): Promise<OrgUnit> {
+    requirePermission(ctx.principal, 'org:manage');
+    const parentId = input.parentId ?? null;
+    await this.#validateParent(ctx, input.kind, parentId);
+    const now = this.deps.clock.now();
+    const row: OrgUnitsTable = {
+      id: newId(input.kind === 'center' ? 'center' : 'group'),
+      tenant_id: ctx.principal.tenantId,
+      parent_id: parentId,
+      kind: input.kind,
+      name: input.name,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.deps.db.transaction().execute(async (trx) => {
+      const siblings = await new OrgUnitsRepo(trx).all(row.tenant_id);
+      if (siblings.some((s) => s.parent_id === parentId && s.name === input.name)) {
+        throw new SwbError('SWB_CONFLICT', { resource: 'Org unit name' });
+      }
+      await new OrgUnitsRepo(trx).insert(row);
+      await recordAudit(trx, ctx, now, {
+        tenantId: row.tenant_id,
+        action: 'create',
+        resourceType: 'org_unit',
+        resourceId: row.id,
+        after: toOrgUnit(row),
+      });
+    });
+    return toOrgUnit(row);
+  }
+
+  async update(ctx: RequestContext, id: string, input: { name?: string }): Promise<OrgUnit> {
+    requirePermission(ctx.principal, 'org:manage');
+    const before = await this.#load(ctx, id);
+    const now = this.deps.clock.now();
+    const row = { ...before, name: input.name ?? before.name, updated_at: now };
+    await this.deps.db.transaction().execute(async (trx) => {
+      const all = await new OrgUnitsRepo(trx).all(row.tenant_id);
+      if (all.some((s) => s.id !== id && s.parent_id === row.parent_id && s.name === row.name)) {
+        throw new SwbError('SWB_CONFLICT', { resource: 'Org unit name' });
+      }
+      await new OrgUnitsRepo(trx).update(row.tenant_id, id, row);
+      await recordAudit(trx, ctx, now, {
+        tenantId: row.tenant_id,
+        action: 'update',
+        resourceType: 'org_unit',
+        resourceId: id,
+        before: toOrgUnit(before),
+        after: toOrgUnit(row),
+      });
+    });
+    return toOrgUnit(row);
+  }
+
+  async delete(ctx: RequestContext, id: string): Promise<void> {
+    requirePermission(ctx.principal, 'org:manage');
+    const before = await this.#load(ctx, id);
+    const now = this.deps.clock.now();
+    await this.deps.db.transaction().execute(async (trx) => {
+      const repo = new OrgUnitsRepo(trx);
+      if ((await repo.childCount(before.tenant_id, id)) > 0) {
+        throw new SwbError('SWB_CONFLICT', { resource: 'Org unit still has groups or users; it' });
+      }
+      await repo.delete(before.tenant_id, id);
+      await recordAudit(trx, ctx, now, {
+        tenantId: before.tenant_id,
+        action: 'delete',
+        resourceType: 'org_unit',
+        resourceId: id,
+        before: toOrgUnit(before),
+      });
+    });
+  }
+}

@@ -1,0 +1,255 @@
+import { SwbError } from '../kernel/errors.js';
+import { newId } from '../kernel/ids.js';
+import type { Page, PageRequest } from '../storage/page.js';
+import { RolesRepo } from '../storage/repositories/roles-repo.js';
+import { TenantsRepo, toTenant } from '../storage/repositories/tenants-repo.js';
+import { UsersRepo } from '../storage/repositories/users-repo.js';
+import type { TenantsTable } from '../storage/schema.js';
+import { recordAudit } from './audit.js';
+import { requirePermission } from './authorize.js';
+import type { RequestContext, TenantsDeps } from './context.js';
+import { hashPassword } from './password.js';
+import { BUILTIN_ROLES, type BuiltinRole, PLATFORM_ADMIN_ROLE } from './permissions.js';
+import type { Tenant } from './types.js';
+
+export interface CreateTenantInput {
+  name: string;
+  slug: string;
+  timeZone?: string | undefined;
+  sipDomain?: string | undefined;
+  admin?: { username: string; password: string; displayName?: string | undefined } | undefined;
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class TenantsService {
+  constructor(private readonly deps: TenantsDeps) {}
+
+  /** Client principals see only their own tenant; others are reported as not found. */
+  #visible(ctx: RequestContext, id: string): boolean {
+    const p = ctx.principal;
+    if (p.actorType === 'system') return true;
+    if (p.tenantKind === 'platform' && p.permissions.has('tenants:read')) return true;
+    return p.tenantId === id;
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<Tenant> {
+    const row = this.#visible(ctx, id) ? await new TenantsRepo(this.deps.db).byId(id) : undefined;
+    if (!row) throw new SwbError('SWB_NOT_FOUND', { resource: 'Tenant' });
+    return toTenant(row);
+  }
+
+  async list(
+    ctx: RequestContext,
+    page: PageRequest,
+    filter: { q?: string; status?: string },
+  ): Promise<Page<Tenant>> {
+    const p = ctx.principal;
+    if (p.actorType === 'system' || (p.tenantKind === 'platform' && p.permissions.has('tenants:read'))) {
+      return new TenantsRepo(this.deps.db).list(page, filter);
+    }
+    const own = await new TenantsRepo(this.deps.db).byId(p.tenantId);
+    const items = own ? [toTenant(own)] : [];
+    const q = filter.q?.toLowerCase();
+    return {
+      items: items.filter(
+        (t) =>
+          (!q || t.name.toLowerCase().includes(q) || t.slug.includes(q)) &&
+          (!filter.status || t.status === filter.status),
+      ),
+      nextCursor: null,
+    };
+  }
+
+  /** Creates a tenant with the built-in roles and, optionally, its first administrator. */
+  async create(
+    ctx: RequestContext,
+    input: CreateTenantInput,
+    kind: 'platform' | 'client' = 'client',
+  ): Promise<Tenant> {
+    const p = ctx.principal;
+    if (p.actorType !== 'system') {
+      if (p.tenantKind !== 'platform') throw new SwbError('SWB_FORBIDDEN', { permission: 'tenants:manage' });
+      requirePermission(p, 'tenants:manage');
+    }
+    const tz = input.timeZone ?? 'Asia/Shanghai';
+    if (!isValidTimeZone(tz))
+      throw new SwbError('SWB_VALIDATION', { field: 'timeZone', reason: 'unknown IANA time zone' });
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    const passwordHash = input.admin
+      ? await hashPassword(input.admin.password, this.deps.auth.scryptCost)
+      : undefined;
+    const row: TenantsTable = {
+      id: newId('tenant'),
+      name: input.name,
+      slug: input.slug,
+      kind,
+      status: 'active',
+      time_zone: tz,
+      sip_domain: input.sipDomain ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    await db.transaction().execute(async (trx) => {
+      const repo = new TenantsRepo(trx);
+      if (await repo.bySlug(input.slug)) throw new SwbError('SWB_CONFLICT', { resource: 'Tenant slug' });
+      if (input.sipDomain && (await repo.bySipDomain(input.sipDomain))) {
+        throw new SwbError('SWB_CONFLICT', { resource: 'Tenant SIP domain' });
+      }
+      await repo.insert(row);
+      const roles: BuiltinRole[] =
+        kind === 'platform' ? [PLATFORM_ADMIN_ROLE, ...BUILTIN_ROLES] : BUILTIN_ROLES;
+      const roleIds = new Map<string, string>();
+      for (const r of roles) {
+        const id = newId('role');
+        roleIds.set(r.name, id);
+        await new RolesRepo(trx).insert({
+          id,
+          tenant_id: row.id,
+          name: r.name,
+          description: r.description,
+          builtin: 1,
+          scope: r.scope,
+          permissions: JSON.stringify(r.permissions),
+          created_at: now,
+          updated_at: now,
+        });
+      }
+      await recordAudit(trx, ctx, now, {
+        tenantId: row.id,
+        action: 'create',
+        resourceType: 'tenant',
+        resourceId: row.id,
+        after: toTenant(row),
+      });
+      if (input.admin && passwordHash) {
+        const adminRole = roleIds.get(kind === 'platform' ? 'platform_admin' : 'admin')!;
+        const userId = newId('user');
+        await new UsersRepo(trx).insert({
+          id: userId,
+          tenant_id: row.id,
+          username: input.admin.username,
+          display_name: input.admin.displayName ?? input.admin.username,
+          email: null,
+          password_hash: passwordHash,
+          role_id: adminRole,
+          org_unit_id: null,
+          status: 'active',
+          failed_logins: 0,
+          first_failed_at: null,
+          locked_until: null,
+          created_at: now,
+          updated_at: now,
+        });
+        await recordAudit(trx, ctx, now, {
+          tenantId: row.id,
+          action: 'create',
+          resourceType: 'user',
+          resourceId: userId,
+          after: { username: input.admin.username, roleId: adminRole },
+        });
+      }
+    });
+    return toTenant(row);
+  }
+
+  async update(
+    ctx: RequestContext,
+    id: string,
+    patch: { name?: string; status?: 'active' | 'disabled'; timeZone?: string; sipDomain?: string | null },
+  ): Promise<Tenant> {
+    const p = ctx.principal;
+    const platform =
+      p.actorType === 'system' || (p.tenantKind === 'platform' && p.permissions.has('tenants:manage'));
+    // a client admin may rename their own tenant and set its time zone, never its status
+    if (!platform) {
+      if (p.tenantId !== id) throw new SwbError('SWB_NOT_FOUND', { resource: 'Tenant' });
+      requirePermission(p, 'config:manage');
+      if (patch.status !== undefined || patch.sipDomain !== undefined) {
+        throw new SwbError('SWB_FORBIDDEN', { permission: 'tenants:manage' });
+      }
+    }
+    if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
+      throw new SwbError('SWB_VALIDATION', { field: 'timeZone', reason: 'unknown IANA time zone' });
+    }
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    return db.transaction().execute(async (trx) => {
+      const repo = new TenantsRepo(trx);
+      const before = await repo.byId(id);
+      if (!before) throw new SwbError('SWB_NOT_FOUND', { resource: 'Tenant' });
+      if (before.kind === 'platform' && patch.status === 'disabled') {
+        throw new SwbError('SWB_VALIDATION', {
+          field: 'status',
+          reason: 'the platform tenant cannot be disabled',
+        });
+      }
+      if (patch.sipDomain) {
+        const other = await repo.bySipDomain(patch.sipDomain);
+        if (other && other.id !== id) throw new SwbError('SWB_CONFLICT', { resource: 'Tenant SIP domain' });
+      }
+      const row: TenantsTable = {
+        ...before,
+        name: patch.name ?? before.name,
+        status: patch.status ?? before.status,
+        time_zone: patch.timeZone ?? before.time_zone,
+        sip_domain: patch.sipDomain === undefined ? before.sip_domain : patch.sipDomain,
+        updated_at: now,
+      };
+      await repo.update(id, row);
+      await recordAudit(trx, ctx, now, {
+        tenantId: id,
+        action: 'update',
+        resourceType: 'tenant',
+        resourceId: id,
+        before: toTenant(before),
+        after: toTenant(row),
+      });
+      return toTenant(row);
+    });
+  }
+}
+
+/** Deleting a tenant removes all its data; it must be disabled first (a deliberate two-step). */
+export async function deleteTenant(deps: TenantsDeps, ctx: RequestContext, id: string): Promise<void> {
+  const p = ctx.principal;
+  if (p.actorType !== 'system' && (p.tenantKind !== 'platform' || !p.permissions.has('tenants:manage'))) {
+    throw new SwbError('SWB_NOT_FOUND', { resource: 'Tenant' });
+  }
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const repo = new TenantsRepo(trx);
+    const before = await repo.byId(id);
+    if (!before) throw new SwbError('SWB_NOT_FOUND', { resource: 'Tenant' });
+    if (before.kind === 'platform') {
+      throw new SwbError('SWB_VALIDATION', { field: 'id', reason: 'the platform tenant cannot be deleted' });
+    }
+    if (before.status !== 'disabled') {
+      throw new SwbError('SWB_VALIDATION', {
+        field: 'status',
+        reason: 'disable the tenant before deleting it',
+      });
+    }
+    await trx.deleteFrom('sessions').where('tenant_id', '=', id).execute();
+    await trx.deleteFrom('api_keys').where('tenant_id', '=', id).execute();
+    await trx.deleteFrom('users').where('tenant_id', '=', id).execute();
+    await trx.deleteFrom('roles').where('tenant_id', '=', id).execute();
+    await trx.deleteFrom('org_units').where('tenant_id', '=', id).execute();
+    await repo.delete(id);
+    await recordAudit(trx, ctx, now, {
+      tenantId: p.tenantId,
+      action: 'delete',
+      resourceType: 'tenant',
+      resourceId: id,
+      before: toTenant(before),
+    });
+  });
+}
