@@ -63,7 +63,6 @@ export function parseMessage(buf: Buffer, opts: ParseOptions = {}): SipMessage {
   if (head.indexOf('\uFFFD') >= 0 && !Buffer.from(head, 'utf8').equals(buf.subarray(start, headEnd - 4))) {
     fail('header section is not valid UTF-8');
   }
-  if (head.indexOf('\0') >= 0) fail('NUL in header section');
 
   let lineEnd = head.indexOf('\r\n');
   if (lineEnd < 0) lineEnd = head.length;

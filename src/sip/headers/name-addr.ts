@@ -43,7 +43,7 @@ export function parseNameAddr(text: string): NameAddr {
   }
   if (s === '*') return { displayName: undefined, uri: '*', params: {} };
   const semi = s.indexOf(';');
-  const uri = semi < 0 ? s : s.slice(0, semi);
+  const uri = (semi < 0 ? s : s.slice(0, semi)).trim();
   if (!SCHEME_RE.test(uri) || /[\s<>"?,]/.test(uri)) fail('bad addr-spec');
   return { displayName: undefined, uri, params: semi < 0 ? {} : parseParams(s.slice(semi)) };
 }
