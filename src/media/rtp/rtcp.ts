@@ -217,7 +217,7 @@ function bodyOf(p: RtcpPacket): { pt: number; count: number; body: Uint8Array } 
         put32(b, 16, p.sender.packetCount >>> 0);
         put32(b, 20, p.sender.octetCount >>> 0);
       }
-      reports.forEach((r, i) => writeReport(b, fixed + 24 * i, r));
+      for (let i = 0; i < reports.length; i++) writeReport(b, fixed + 24 * i, reports[i]!);
       return { pt: p.type === 'sr' ? RTCP_SR : RTCP_RR, count: reports.length, body: b };
     }
     case 'sdes': {

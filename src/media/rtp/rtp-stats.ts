@@ -153,7 +153,7 @@ export class RtpReceiverStats {
   /** Cumulative lost, clamped to signed 24 bits as RFC 3550 A.3 says. */
   get lost(): number {
     const l = this.expected - this.received;
-    return l > 0x7fffff ? 0x7fffff : l < -0x800000 ? -0x800000 : l;
+    return l > 0x7fffff ? 0x7fffff : Math.max(l, -0x800000);
   }
 
   get jitterMs(): number {
@@ -177,7 +177,7 @@ export class RtpReceiverStats {
       this.lastSrNtpMiddle === 0 ? 0 : Math.floor(((nowMs - this.lastSrArrivalMs) / 1000) * 65536) >>> 0;
     return {
       ssrc: this.ssrc >>> 0,
-      fractionLost: fraction > 255 ? 255 : fraction,
+      fractionLost: Math.min(fraction, 255),
       cumulativeLost: this.lost,
       highestSeq: this.extendedMax >>> 0,
       jitter: Math.floor(this.jitter) >>> 0,
