@@ -43,7 +43,6 @@ export function isToken(s: string): boolean {
 }
 
 const VERSION_RE = /^SIP\/\d+\.\d+$/i;
-const FOLD_RE = /[ \t]*\r\n[ \t]+/g;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
 /** Index just past the header block's blank line, or -1 when the headers are not complete. */
@@ -159,7 +158,7 @@ function parseHeaderBlock(head: string, pos: number): SipHeader[] {
     const name = text.slice(0, nameEnd);
     if (!isToken(name)) fail(`bad header name '${name.slice(0, 40)}'`);
     let raw = text.slice(colon + 1);
-    if (folded) raw = raw.replace(FOLD_RE, ' ');
+    if (folded) raw = unfold(raw);
     if (raw.indexOf('\r') >= 0 || raw.indexOf('\n') >= 0) fail('bare CR or LF in header');
     const value = raw.trim();
     const h: SipHeader = { name, value };
@@ -174,4 +173,23 @@ function parseHeaderBlock(head: string, pos: number): SipHeader[] {
     if (headers.length > MAX_HEADERS) fail('too many headers');
   }
   return headers;
+}
+
+/** Replace each `*WSP CRLF 1*WSP` by one SP (RFC 3261 7.3.1), in linear time. */
+function unfold(raw: string): string {
+  const parts = raw.split('\r\n');
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    let a = 0;
+    let b = p.length;
+    if (i > 0) while (a < b && isWsp(p.charCodeAt(a))) a++;
+    if (i < parts.length - 1) while (b > a && isWsp(p.charCodeAt(b - 1))) b--;
+    out = i === 0 ? p.slice(a, b) : `${out} ${p.slice(a, b)}`;
+  }
+  return out;
+}
+
+function isWsp(c: number): boolean {
+  return c === 0x20 || c === 0x09;
 }

@@ -32,17 +32,19 @@ export function uriScheme(uri: string): string | undefined {
 // user = 1*( unreserved / escaped / user-unreserved ); password likewise with & = + $ ,
 const USER_RE = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/;
 const PASSWORD_RE = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,]|%[0-9A-Fa-f]{2})*$/;
-const HOSTNAME_RE =
-  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?$/;
+const LABEL_RE = /^[A-Za-z0-9-]+$/;
 const IPV4_RE = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const IPV6REF_RE = /^\[[0-9A-Fa-f:.]+\]$/;
 
 export function isValidHost(host: string): boolean {
   if (IPV6REF_RE.test(host)) return isIPv6(host.slice(1, -1));
   if (IPV4_RE.test(host)) return host.split('.').every((o) => Number(o) <= 255);
-  // a toplabel starts with a letter; all-numeric dotted names that are not IPv4 are invalid
-  if (!HOSTNAME_RE.test(host)) return false;
-  const labels = host.replace(/\.$/, '').split('.');
+  // hostname = *( domainlabel "." ) toplabel [ "." ]; a toplabel starts with a letter
+  if (host.length === 0 || host.length > 255) return false;
+  const labels = (host.endsWith('.') ? host.slice(0, -1) : host).split('.');
+  for (const l of labels) {
+    if (!LABEL_RE.test(l) || l.startsWith('-') || l.endsWith('-')) return false;
+  }
   return /^[A-Za-z]/.test(labels[labels.length - 1]!);
 }
 
