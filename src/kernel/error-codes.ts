@@ -54,6 +54,27 @@ export const ERROR_CODES = {
 
   // ---- sip ----
   SWB_SIP_PARSE: { http: 400, sip: 400, severity: 'debug', message: 'Malformed SIP message: {reason}' },
+  SWB_SIP_TOO_LARGE: {
+    http: 413,
+    sip: 513,
+    severity: 'info',
+    message: 'SIP message of {size} bytes exceeds the limit of {limit}',
+  },
+  SWB_SIP_VERSION: { http: 400, sip: 505, severity: 'info', message: 'Unsupported SIP version {version}' },
+  SWB_SIP_UNSUPPORTED_URI_SCHEME: {
+    http: 400,
+    sip: 416,
+    severity: 'info',
+    message: 'Unsupported URI scheme {scheme}',
+  },
+  SWB_SIP_NO_ROUTE: {
+    http: 502,
+    sip: 503,
+    severity: 'warn',
+    message: 'No {transport} transport or connection to reach {target}',
+  },
+  SWB_SIP_SDP: { http: 400, sip: 488, severity: 'info', message: 'Unacceptable SDP: {reason}' },
+  SWB_SIP_DIGEST: { http: 400, sip: 400, severity: 'info', message: 'Malformed digest credentials: {reason}' },
 
   // ---- media ----
   SWB_CHANNEL_CLOSED: { http: 503, sip: 500, severity: 'warn', message: 'Media channel closed' },

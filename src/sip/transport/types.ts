@@ -1,0 +1,81 @@
+/** Public types of the SIP transport layer (RFC 3261 section 18, RFC 3581, RFC 7118). */
+import type { Clock } from '../../kernel/clock.js';
+import type { TypedEmitter } from '../../kernel/events.js';
+import type { Logger } from '../../kernel/logger.js';
+import type { SipMessage, SipResponse } from '../message.js';
+import type { ValidateOptions } from '../validate.js';
+
+export type SipTransportKind = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
+
+export interface SipSource {
+  transport: SipTransportKind;
+  remoteAddress: string;
+  remotePort: number;
+  localAddress: string;
+  localPort: number;
+  /** Set for connection-oriented transports: the flow the message came in on. */
+  connectionId?: string;
+}
+
+export interface SipTarget {
+  transport: SipTransportKind;
+  host: string;
+  port: number;
+  connectionId?: string;
+}
+
+export interface MalformedInfo {
+  source: SipSource;
+  reason: string;
+  /** Response status sent back (400, 505, 513, ...), or undefined when the message was dropped. */
+  status: number | undefined;
+  size: number;
+}
+
+export type SipTransportEvents = {
+  message: [msg: SipMessage, src: SipSource];
+  malformed: [info: MalformedInfo];
+};
+
+export interface SipTransportLayer extends TypedEmitter<SipTransportEvents> {
+  /** Reuses an existing connection when connectionId (or host:port of an open flow) matches. */
+  send(msg: SipMessage, target: SipTarget): Promise<void>;
+  /** Send a response where RFC 3261 18.2.2 / RFC 3581 say (top Via; symmetric for stamped rport). */
+  sendResponse(res: SipResponse, src?: SipSource): Promise<void>;
+  /** Bound local addresses per transport. */
+  listening(): SipSource[];
+  /** Open stream/WebSocket flows (for tests and metrics). */
+  connectionCount(): number;
+  close(): Promise<void>;
+}
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface TlsEndpoint extends Endpoint {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+export interface TransportLayerOptions {
+  udp?: Endpoint | Endpoint[];
+  tcp?: Endpoint | Endpoint[];
+  tls?: TlsEndpoint | TlsEndpoint[];
+  ws?: Endpoint | Endpoint[];
+  wss?: TlsEndpoint | TlsEndpoint[];
+  clock: Clock;
+  logger: Logger;
+  /** Largest message accepted or sent (bytes). Default 65,535. */
+  maxMessageSize?: number;
+  /** Validate requests before emitting them (default true); false leaves it to the caller. */
+  validate?: boolean | ValidateOptions;
+  /** Malformed messages answered per source address per window before going silent. Default 20 / 10 s. */
+  malformedBurst?: number;
+  malformedWindowMs?: number;
+  /** Stream connections idle this long are closed. Default 10 minutes. */
+  idleTimeoutMs?: number;
+  /** TLS client options for outbound TLS (e.g. ca, rejectUnauthorized in tests). */
+  tlsClient?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
+}
