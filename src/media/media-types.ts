@@ -11,6 +11,8 @@
 export type EndpointKind = 'rtp' | 'webrtc';
 export type MediaCodecName = 'PCMU' | 'PCMA';
 export type ConferenceRole = 'normal' | 'listen' | 'whisper' | 'barge';
+/** relay: same codec, packets re-stamped only; transcode: G.711 µ↔A per byte, still per packet. */
+export type BridgeMode = 'relay' | 'transcode';
 
 export interface RtpRemote {
   kind: 'rtp';
@@ -69,6 +71,8 @@ export interface MediaRequestMap {
     body: Record<string, never>;
     reply: { endpoints: string[]; bridges: string[]; conferences: string[]; recordings: string[] };
   };
+  /** Closes every object of the worker (recordings flushed); the owner then terminates it. */
+  WORKER_SHUTDOWN: { body: Record<string, never>; reply: Record<string, never> };
   /** Debug only: makes the worker exit with `code` (tests kill workers with it). */
   WORKER_DEBUG_EXIT: { body: { code: number }; reply: Record<string, never> };
   ENDPOINT_CREATE: {
@@ -78,7 +82,7 @@ export interface MediaRequestMap {
   ENDPOINT_SET_REMOTE: { body: RtpRemote | WebRtcRemote; reply: { sdp?: string } };
   ENDPOINT_CLOSE: { body: Record<string, never>; reply: Record<string, never> };
   ENDPOINT_STATS: { body: Record<string, never>; reply: EndpointStats };
-  BRIDGE_CREATE: { body: { a: string; b: string }; reply: { mode: 'relay' | 'terminated' } };
+  BRIDGE_CREATE: { body: { a: string; b: string }; reply: { mode: BridgeMode } };
   BRIDGE_CLOSE: { body: Record<string, never>; reply: Record<string, never> };
   CONFERENCE_CREATE: { body: Record<string, never>; reply: Record<string, never> };
   CONFERENCE_ADD: { body: { endpointId: string; role: ConferenceRole }; reply: Record<string, never> };

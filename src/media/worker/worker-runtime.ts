@@ -1,0 +1,198 @@
+/**
+ * Everything one media worker owns (endpoints, bridges, recordings) and the request handler the
+ * channel calls. Runs inside a worker thread in production; tests can run it in-process.
+ */
+import type { Clock } from '../../kernel/clock.js';
+import { SwbError } from '../../kernel/errors.js';
+import { RtpEndpoint } from '../endpoint/rtp-endpoint.js';
+import type { MediaEventMap, MediaEventName, MediaRequest } from '../media-types.js';
+import { Bridge } from './bridge.js';
+import { LegRecording } from './leg-recording.js';
+import { Ticker } from './ticker.js';
+import { WavSink } from './wav-sink.js';
+
+export type RuntimeEmit = <N extends MediaEventName>(target: string, name: N, body: MediaEventMap[N]) => void;
+
+export interface WorkerRuntimeOptions {
+  workerId: number;
+  clock: Clock;
+  emit: RuntimeEmit;
+  /** Called by WORKER_DEBUG_EXIT (the thread entry exits the process-level worker). */
+  exit?: (code: number) => void;
+  rtcpIntervalMs?: number;
+}
+
+export class WorkerRuntime {
+  readonly workerId: number;
+  readonly #opts: WorkerRuntimeOptions;
+  readonly endpoints = new Map<string, RtpEndpoint>();
+  readonly bridges = new Map<string, Bridge>();
+  readonly recordings = new Map<string, LegRecording>();
+  readonly #ticker: Ticker;
+
+  constructor(opts: WorkerRuntimeOptions) {
+    this.#opts = opts;
+    this.workerId = opts.workerId;
+    this.#ticker = new Ticker(opts.clock, (now) => this.#tick(now));
+  }
+
+  #tick(now: number): void {
+    for (const rec of this.recordings.values()) {
+      rec.tick(now, (b) => this.#opts.emit(rec.id, 'record-progress', b));
+    }
+    for (const ep of this.endpoints.values()) ep.tick(now);
+  }
+
+  #endpoint(id: string): RtpEndpoint {
+    const ep = this.endpoints.get(id);
+    if (!ep) throw new SwbError('SWB_MEDIA_TARGET_NOT_FOUND', { target: id });
+    return ep;
+  }
+
+  #updateTicker(): void {
+    if (this.endpoints.size > 0) this.#ticker.start();
+    else this.#ticker.stop();
+  }
+
+  async handle(req: MediaRequest): Promise<unknown> {
+    const t = req.target;
+    switch (req.method) {
+      case 'WORKER_DUMP':
+        return {
+          endpoints: [...this.endpoints.keys()],
+          bridges: [...this.bridges.keys()],
+          conferences: [],
+          recordings: [...this.recordings.keys()],
+        };
+      case 'WORKER_SHUTDOWN':
+        await this.close();
+        return {};
+      case 'WORKER_DEBUG_EXIT':
+        setImmediate(() => this.#opts.exit?.(req.body.code));
+        return {};
+      case 'ENDPOINT_CREATE': {
+        if (this.endpoints.has(t)) throw new SwbError('SWB_CONFLICT', { resource: `endpoint ${t}` });
+        if (req.body.kind !== 'rtp') {
+          throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
+            method: req.method,
+            reason: 'webrtc endpoints are not built yet',
+          });
+        }
+        const clock = this.#opts.clock;
+        const ep = new RtpEndpoint({
+          id: t,
+          now: () => clock.monotonic(),
+          emit: (name, body) => this.#opts.emit(t, name, body),
+          noRtpTimeoutMs: req.body.noRtpTimeoutMs ?? 0,
+          rtcpIntervalMs: this.#opts.rtcpIntervalMs ?? 5000,
+        });
+        await ep.open(req.body.bindAddress, req.body.rtpPort);
+        this.endpoints.set(t, ep);
+        this.#updateTicker();
+        return { rtpPort: ep.rtpPort, rtcpPort: ep.rtpPort + 1, ssrc: ep.out.ssrc };
+      }
+      case 'ENDPOINT_SET_REMOTE': {
+        const ep = this.#endpoint(t);
+        if (req.body.kind !== 'rtp') {
+          throw new SwbError('SWB_MEDIA_BAD_REQUEST', { method: req.method, reason: 'not an RTP endpoint' });
+        }
+        const r = req.body;
+        if (r.codec !== 'PCMU' && r.codec !== 'PCMA') {
+          throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
+            method: req.method,
+            reason: `codec ${String(r.codec)}`,
+          });
+        }
+        if (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535) {
+          throw new SwbError('SWB_MEDIA_BAD_REQUEST', { method: req.method, reason: `port ${r.port}` });
+        }
+        ep.setRemote(r);
+        return {};
+      }
+      case 'ENDPOINT_STATS':
+        return this.#endpoint(t).stats();
+      case 'ENDPOINT_CLOSE': {
+        const ep = this.endpoints.get(t);
+        if (!ep) return {};
+        await this.#closeEndpoint(ep);
+        return {};
+      }
+      case 'BRIDGE_CREATE': {
+        if (this.bridges.has(t)) throw new SwbError('SWB_CONFLICT', { resource: `bridge ${t}` });
+        const b = new Bridge(t, this.#endpoint(req.body.a), this.#endpoint(req.body.b));
+        this.bridges.set(t, b);
+        return { mode: b.mode };
+      }
+      case 'BRIDGE_CLOSE': {
+        this.bridges.get(t)?.close();
+        this.bridges.delete(t);
+        return {};
+      }
+      case 'RECORD_START': {
+        if (this.recordings.has(t)) throw new SwbError('SWB_CONFLICT', { resource: `recording ${t}` });
+        const ep = this.#endpoint(req.body.endpointId);
+        const sink = await WavSink.create(req.body.path, req.body.channels === 1 ? 1 : 2);
+        if (ep.closed) {
+          await sink.close();
+          throw new SwbError('SWB_MEDIA_TARGET_NOT_FOUND', { target: req.body.endpointId });
+        }
+        this.recordings.set(t, new LegRecording(t, ep, sink));
+        return {};
+      }
+      case 'RECORD_PAUSE':
+        this.#recording(t).pause();
+        return {};
+      case 'RECORD_RESUME':
+        this.#recording(t).resume();
+        return {};
+      case 'RECORD_STOP': {
+        const rec = this.#recording(t);
+        this.recordings.delete(t);
+        const body = await rec.stop();
+        this.#opts.emit(t, 'record-stopped', { ...body, reason: 'requested' });
+        return body;
+      }
+      default:
+        throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
+          method: req.method,
+          reason: 'not supported by this worker',
+        });
+    }
+  }
+
+  #recording(id: string): LegRecording {
+    const r = this.recordings.get(id);
+    if (!r) throw new SwbError('SWB_MEDIA_TARGET_NOT_FOUND', { target: id });
+    return r;
+  }
+
+  async #closeEndpoint(ep: RtpEndpoint): Promise<void> {
+    this.endpoints.delete(ep.id);
+    for (const [id, b] of this.bridges) {
+      if (b.involves(ep)) {
+        b.close();
+        this.bridges.delete(id);
+      }
+    }
+    const stops: Promise<void>[] = [];
+    for (const [id, rec] of this.recordings) {
+      if (rec.endpoint !== ep) continue;
+      this.recordings.delete(id);
+      stops.push(
+        rec.stop().then(
+          (body) => this.#opts.emit(id, 'record-stopped', { ...body, reason: 'endpoint-closed' }),
+          () => this.#opts.emit(id, 'record-stopped', { ...rec.progress(), reason: 'error' }),
+        ),
+      );
+    }
+    ep.close();
+    await Promise.all(stops);
+    this.#updateTicker();
+  }
+
+  /** Closes everything (worker shutdown). */
+  async close(): Promise<void> {
+    await Promise.all([...this.endpoints.values()].map((ep) => this.#closeEndpoint(ep)));
+    this.#ticker.stop();
+  }
+}
