@@ -256,11 +256,19 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
     return rec;
   }
 
-  /** Test and operations hook: makes worker `workerId` exit as if it had crashed. */
-  async killWorkerForTesting(workerId: number): Promise<void> {
+  /**
+   * Test and operations hook: makes worker `workerId` exit at once as if it had crashed. Resolves
+   * when the request has been sent (the death is reported through 'worker-died').
+   */
+  killWorkerForTesting(workerId: number): void {
     const h = this.#slots[workerId]?.handle;
     if (!h) throw new SwbError('SWB_MEDIA_TARGET_NOT_FOUND', { target: `worker-${workerId}` });
-    await h.channel.request('WORKER_DEBUG_EXIT', `worker-${workerId}`, { code: 70 }).catch(() => {});
+    h.channel.request('WORKER_DEBUG_EXIT', `worker-${workerId}`, { code: 70 }).catch(() => {});
+  }
+
+  /** Which worker holds an endpoint (undefined once it is gone). */
+  workerOf(endpointId: string): number | undefined {
+    return this.#endpointSlot.get(endpointId)?.handle?.workerId;
   }
 
   /** Closes every worker (recordings flushed first). Idempotent. */

@@ -68,7 +68,8 @@ export class WorkerRuntime {
         await this.close();
         return {};
       case 'WORKER_DEBUG_EXIT':
-        setImmediate(() => this.#opts.exit?.(req.body.code));
+        // exits at once, never replying: requests queued behind it stay pending, as in a crash
+        this.#opts.exit?.(req.body.code);
         return {};
       case 'ENDPOINT_CREATE': {
         if (this.endpoints.has(t)) throw new SwbError('SWB_CONFLICT', { resource: `endpoint ${t}` });
