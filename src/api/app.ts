@@ -1,0 +1,126 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Clock } from '../kernel/clock.js';
+import type { Config } from '../kernel/config.js';
+import { isValidId, newId } from '../kernel/ids.js';
+import type { Logger } from '../kernel/logger.js';
+import { type Db, ping } from '../storage/database.js';
+import { ApiKeysService } from '../tenants/api-keys-service.js';
+import { AuthService } from '../tenants/auth-service.js';
+import type { TenantsDeps } from '../tenants/context.js';
+import { OrgService } from '../tenants/org-service.js';
+import { RolesService } from '../tenants/roles-service.js';
+import { TenantsService } from '../tenants/tenants-service.js';
+import { UsersService } from '../tenants/users-service.js';
+import { installAuthentication } from './authn.js';
+import { installErrorHandling } from './error-handler.js';
+import { installMetrics } from './metrics.js';
+import { apiKeysRoutes } from './plugins/api-keys-routes.js';
+import { auditRoutes } from './plugins/audit-routes.js';
+import { authRoutes } from './plugins/auth-routes.js';
+import { healthRoutes, type ReadinessCheck } from './plugins/health.js';
+import { orgRoutes } from './plugins/org-routes.js';
+import { rolesRoutes } from './plugins/roles-routes.js';
+import { tenantsRoutes } from './plugins/tenants-routes.js';
+import { usersRoutes } from './plugins/users-routes.js';
+import { ErrorBody } from './schemas/common.js';
+import { installValidation } from './validation.js';
+
+export interface BuildAppDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** Extra readiness checks (SIP, media) added by the composition root. */
+  readiness?: Record<string, ReadinessCheck>;
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Builds the HTTP app without listening: tests call inject(), the server calls listen(). */
+export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
+  const { config, db, clock, logger } = deps;
+  const app = Fastify({
+    loggerInstance: logger.child({ module: 'api' }) as FastifyBaseLogger,
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && REQUEST_ID_RE.test(h) ? h : newId('request');
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }) as unknown as FastifyInstance;
+
+  installValidation(app);
+  installErrorHandling(app, config.http.bodyLimitBytes);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Switchboard API',
+        version: '1',
+        description:
+          'REST API of the Switchboard contact-center platform. Authenticate with the session cookie from ' +
+          '/api/v1/auth/login or with `Authorization: Bearer swb_…` API keys. Errors always have the ' +
+          'shape {code, message, details}; lists use ?limit=&cursor= and return {items, nextCursor}.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'swb_session' },
+          apiKey: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { apiKey: [] }],
+    },
+  });
+  app.addSchema(ErrorBody);
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs', uiConfig: { docExpansion: 'list' } });
+
+  installMetrics(app);
+
+  const tenantsDeps: TenantsDeps = {
+    db: db.kysely,
+    clock,
+    logger: logger.child({ module: 'tenants' }),
+    auth: config.auth,
+  };
+  const auth = new AuthService(tenantsDeps);
+  installAuthentication(app, auth);
+
+  healthRoutes(app, { database: () => ping(db), ...(deps.readiness ?? {}) });
+  app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+  authRoutes(app, { auth, cookieSecure: config.auth.cookieSecure });
+  tenantsRoutes(app, new TenantsService(tenantsDeps), tenantsDeps);
+  usersRoutes(app, new UsersService(tenantsDeps));
+  rolesRoutes(app, new RolesService(tenantsDeps));
+  orgRoutes(app, new OrgService(tenantsDeps));
+  apiKeysRoutes(app, new ApiKeysService(tenantsDeps));
+  auditRoutes(app, db.kysely);
+
+  app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/html').send(landingPage()),
+  );
+  return app;
+}
+
+export { isValidId };
+
+function landingPage(): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Switchboard</title></head>
+<body style="font-family:sans-serif;max-width:720px;margin:40px auto">
+<h1>Switchboard</h1><p>Open-source contact-center platform · 开源呼叫中心平台</p>
+<ul><li><a href="/api/v1/docs">API documentation (OpenAPI)</a></li>
+<li><a href="/api/v1/openapi.json">openapi.json</a></li>
+<li><a href="/healthz">/healthz</a> · <a href="/readyz">/readyz</a> · <a href="/metrics">/metrics</a></li></ul>
+<p>The web console (agent desktop, supervisor wallboard, admin) is not built yet.</p></body></html>`;
+}

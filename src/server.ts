@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './api/app.js';
+import { DEMO, type SeedResult, seedDemo } from './demo/seed.js';
+import { type Clock, systemClock } from './kernel/clock.js';
+import type { Config } from './kernel/config.js';
+import { createLogger, type Logger } from './kernel/logger.js';
+import { type Db, migrate, openDb } from './storage/database.js';
+import { TenantsRepo } from './storage/repositories/tenants-repo.js';
+import type { TenantsDeps } from './tenants/context.js';
+
+export interface Server {
+  readonly app: FastifyInstance;
+  readonly db: Db;
+  readonly seed: SeedResult;
+  /** Binds the HTTP port (and later SIP/media); returns the HTTP URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function tenantsDepsFor(config: Config, db: Db, clock: Clock, logger: Logger): TenantsDeps {
+  return { db: db.kysely, clock, logger, auth: config.auth };
+}
+
+/**
+ * Composition root: opens storage, applies migrations, seeds the demo on an empty database,
+ * builds the HTTP app. Nothing listens until listen() is called.
+ */
+export async function createServer(
+  config: Config,
+  opts: { logger?: Logger; clock?: Clock } = {},
+): Promise<Server> {
+  const logger = opts.logger ?? createLogger({ level: config.log.level });
+  const clock = opts.clock ?? systemClock;
+  const db = openDb({ databaseUrl: config.storage.databaseUrl, dataDir: config.storage.dataDir });
+  try {
+    const applied = await migrate(db);
+    if (applied.length > 0) logger.info({ applied, engine: db.engine }, 'migrations applied');
+    let seed: SeedResult = { seeded: false };
+    if (config.demo.seedOnFirstStart && (await new TenantsRepo(db.kysely).count()) === 0) {
+      seed = await seedDemo(tenantsDepsFor(config, db, clock, logger));
+      logger.info({ tenant: DEMO.tenant.slug }, 'demo tenant seeded');
+    }
+    const app = await buildApp({ config, db, clock, logger });
+    let closed = false;
+    return {
+      app,
+      db,
+      seed,
+      async listen() {
+        return app.listen({ host: config.http.host, port: config.http.port });
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}
