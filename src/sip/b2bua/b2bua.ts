@@ -1,0 +1,56 @@
+/**
+ * B2BUA core: turns new INVITEs into InboundLegs for the call layer ('incoming' event), maps
+ * CANCELs to their leg, and creates OutboundLegs. Authorization of INVITEs is a hook
+ * (`authorizeInvite`) so the security layer can demand digest auth except for trunks.
+ */
+import { TypedEmitter } from '../../kernel/events.js';
+import { createResponse, type SipRequest } from '../message.js';
+import type { SipStack } from '../stack.js';
+import type { InviteServerTransaction } from '../transaction/invite-server.js';
+import type { TxSource } from '../transaction/types.js';
+import { newTag } from '../transaction/util.js';
+import { InboundLeg } from './inbound-leg.js';
+import { OutboundLeg, type OutboundOptions } from './outbound-leg.js';
+import type { MediaPort } from './types.js';
+
+export type B2buaEvents = {
+  incoming: [leg: InboundLeg];
+};
+
+export interface B2buaOptions {
+  media?: MediaPort;
+  /** Return a SIP status to reject (e.g. 401 with challenge handled by caller), or undefined to accept. */
+  authorizeInvite?: (req: SipRequest, src: TxSource, tx: InviteServerTransaction) => boolean;
+}
+
+export class B2bua extends TypedEmitter<B2buaEvents> {
+  readonly stack: SipStack;
+  readonly #opts: B2buaOptions;
+  readonly #byTx = new WeakMap<InviteServerTransaction, InboundLeg>();
+
+  constructor(stack: SipStack, opts: B2buaOptions = {}) {
+    super();
+    this.stack = stack;
+    this.#opts = opts;
+    stack.handlers.onInvite = (req, tx, src) => this.#onInvite(req, tx, src);
+    stack.handlers.onCancel = (tx) => {
+      const leg = this.#byTx.get(tx);
+      if (leg) leg.cancelled();
+      else tx.respond(createResponse(tx.request, 487, { toTag: newTag() }));
+    };
+  }
+
+  #onInvite(req: SipRequest, tx: InviteServerTransaction, src: TxSource): void {
+    if (this.#opts.authorizeInvite && !this.#opts.authorizeInvite(req, src, tx)) return;
+    const leg = new InboundLeg(this.stack, req, tx, src, this.#opts.media);
+    this.#byTx.set(tx, leg);
+    if (!this.safeEmit('incoming', leg)) leg.reject(480);
+  }
+
+  /** Create (and start) an outbound leg. */
+  call(opts: OutboundOptions): OutboundLeg {
+    const leg = new OutboundLeg(this.stack, opts, this.#opts.media);
+    void leg.start();
+    return leg;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Inbound (UAS) leg: created from an incoming INVITE. ring()/progress()/answer()/reject()
+ * drive the INVITE server transaction; the dialog is created with the first tagged response.
+ * A CANCEL from the caller ends the leg with 487 (the stack already answered the CANCEL).
+ */
+import { Dialog } from '../dialog/dialog.js';
+import { createResponse, type SipRequest } from '../message.js';
+import type { SipStack } from '../stack.js';
+import type { InviteServerTransaction } from '../transaction/invite-server.js';
+import type { TxSource } from '../transaction/types.js';
+import { newTag } from '../transaction/util.js';
+import { Leg, sessionExpires } from './leg.js';
+import type { MediaPort } from './types.js';
+
+export class InboundLeg extends Leg {
+  readonly invite: SipRequest;
+  readonly tx: InviteServerTransaction;
+  readonly source: TxSource;
+  readonly localTag = newTag();
+
+  constructor(
+    stack: SipStack,
+    invite: SipRequest,
+    tx: InviteServerTransaction,
+    src: TxSource,
+    media?: MediaPort,
+  ) {
+    super(stack, media);
+    this.invite = invite;
+    this.tx = tx;
+    this.source = src;
+    this.setRemoteSdp(invite.body.toString());
+    this.fsm.transition('calling', 'INVITE');
+    tx.user = {
+      onAck: () => {},
+      onAckTimeout: () => {
+        if (this.fsm.is('answered')) void this.hangup('ack-timeout');
+      },
+    };
+  }
+
+  #ensureDialog(): Dialog {
+    if (!this.dialog)
+      this.attachDialog(Dialog.fromIncoming(this.stack, this.invite, this.localTag, this.source));
+    return this.dialog!;
+  }
+
+  #send(status: number, body?: string, extra: { name: string; value: string }[] = []): void {
+    const d = status > 100 && status < 300 ? this.#ensureDialog() : undefined;
+    const headers = [...extra];
+    if (d) headers.push({ name: 'Contact', value: d.localContact });
+    if (body) headers.push({ name: 'Content-Type', value: 'application/sdp' });
+    this.tx.respond(
+      createResponse(this.invite, status, {
+        toTag: this.localTag,
+        headers,
+        ...(body ? { body: Buffer.from(body) } : {}),
+      }),
+    );
+  }
+
+  ring(): void {
+    if (!this.fsm.is('calling', 'early')) return;
+    this.#send(180);
+    if (this.fsm.is('calling')) this.fsm.transition('early', '180');
+  }
+
+  /** 183 Session Progress with our SDP (early media). */
+  async progress(sdp?: string): Promise<void> {
+    if (!this.fsm.is('calling', 'early')) return;
+    const body = sdp ?? (await this.localSdp());
+    if (!this.fsm.is('calling', 'early')) return;
+    this.#send(183, body);
+    if (this.fsm.is('calling')) this.fsm.transition('early', '183');
+  }
+
+  async answer(sdp?: string): Promise<void> {
+    if (!this.fsm.is('calling', 'early')) return;
+    const body = sdp ?? (await this.localSdp());
+    if (!this.fsm.is('calling', 'early')) return;
+    const se = sessionExpires(this.invite);
+    const extra = se
+      ? [
+          { name: 'Session-Expires', value: `${se.interval};refresher=uac` },
+          { name: 'Require', value: 'timer' },
+        ]
+      : [];
+    const d = this.#ensureDialog();
+    d.pendingInvite = this.tx;
+    this.#send(200, body, extra);
+    d.confirm();
+    this.fsm.transition('answered', '200');
+    if (se) this.armSessionTimer(se.interval);
+    this.safeEmit('answered', this.remoteSdp);
+  }
+
+  reject(code = 486): void {
+    if (!this.fsm.is('calling', 'early')) return;
+    this.#send(code < 300 ? 480 : code);
+    this.end('rejected', code);
+  }
+
+  /** CANCEL from the caller (wired by the B2BUA dispatcher). */
+  cancelled(): void {
+    if (!this.fsm.is('calling', 'early')) return;
+    this.#send(487);
+    this.end('cancelled', 487);
+  }
+
+  override async hangup(reason: Parameters<Leg['hangup']>[0] = 'local-hangup'): Promise<void> {
+    if (this.fsm.is('calling', 'early')) {
+      this.#send(reason === 'no-answer' ? 480 : 487);
+      this.end(reason, reason === 'no-answer' ? 480 : 487);
+      return;
+    }
+    await super.hangup(reason);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Source guard (issue 5 item 8): per source IP, a request rate limit (token bucket) and a
+ * temporary ban after N failed authentications within a window (svcrack) or too many
+ * requests (flooding/scanning). In memory and driven by the injected clock. Optionally
+ * drops requests whose User-Agent matches a scanner pattern (off by default).
+ */
+import type { Clock } from '../../kernel/clock.js';
+import { getHeader, type SipRequest } from '../message.js';
+import type { AuthFailureSink } from '../registrar/authenticator.js';
+import type { SourceGuard } from '../stack.js';
+import type { TxSource } from '../transaction/types.js';
+
+export interface GuardOptions {
+  clock: Clock;
+  /** Failed auths from one IP within `failWindowMs` that trigger a ban (default 5). */
+  maxFailures?: number;
+  failWindowMs?: number;
+  banMs?: number;
+  /** Sustained requests per second per IP (default 200) and burst (default 400). */
+  ratePerSecond?: number;
+  burst?: number;
+  /** Sources never limited (trunks, load generators). */
+  trusted?: (ip: string) => boolean;
+  /** Drop requests whose User-Agent matches (e.g. /friendly-scanner|sipvicious/i). */
+  blockUserAgents?: RegExp;
+  onBan?: (ip: string, why: string) => void;
+}
+
+interface Entry {
+  tokens: number;
+  lastRefill: number;
+  failures: number[];
+  bannedUntil: number;
+  seen: number;
+}
+
+export class SecurityGuard implements SourceGuard, AuthFailureSink {
+  readonly #o: GuardOptions;
+  readonly #ips = new Map<string, Entry>();
+  dropped = 0;
+
+  constructor(opts: GuardOptions) {
+    this.#o = opts;
+  }
+
+  #entry(ip: string): Entry {
+    let e = this.#ips.get(ip);
+    if (!e) {
+      e = {
+        tokens: this.#o.burst ?? 400,
+        lastRefill: this.#o.clock.monotonic(),
+        failures: [],
+        bannedUntil: 0,
+        seen: 0,
+      };
+      this.#ips.set(ip, e);
+      if (this.#ips.size > 100_000) this.#sweep();
+    }
+    return e;
+  }
+
+  isBanned(ip: string): boolean {
+    const e = this.#ips.get(ip);
+    return e !== undefined && e.bannedUntil > this.#o.clock.monotonic();
+  }
+
+  ban(ip: string, why: string): void {
+    const e = this.#entry(ip);
+    e.bannedUntil = this.#o.clock.monotonic() + (this.#o.banMs ?? 300_000);
+    e.failures = [];
+    this.#o.onBan?.(ip, why);
+  }
+
+  allow(src: TxSource, req: SipRequest): boolean {
+    const ip = src.remoteAddress;
+    if (this.#o.trusted?.(ip)) return true;
+    const now = this.#o.clock.monotonic();
+    const e = this.#entry(ip);
+    e.seen = now;
+    if (e.bannedUntil > now) return this.#drop();
+    if (this.#o.blockUserAgents) {
+      const ua = getHeader(req, 'User-Agent') ?? '';
+      if (this.#o.blockUserAgents.test(ua)) return this.#drop();
+    }
+    const rate = this.#o.ratePerSecond ?? 200;
+    const burst = this.#o.burst ?? 400;
+    e.tokens = Math.min(burst, e.tokens + ((now - e.lastRefill) * rate) / 1000);
+    e.lastRefill = now;
+    if (e.tokens < 1) {
+      this.ban(ip, 'rate');
+      return this.#drop();
+    }
+    e.tokens -= 1;
+    return true;
+  }
+
+  authFailed(src: TxSource): void {
+    const ip = src.remoteAddress;
+    if (this.#o.trusted?.(ip)) return;
+    const now = this.#o.clock.monotonic();
+    const e = this.#entry(ip);
+    const win = this.#o.failWindowMs ?? 60_000;
+    e.failures = e.failures.filter((t) => now - t < win);
+    e.failures.push(now);
+    if (e.failures.length >= (this.#o.maxFailures ?? 5)) this.ban(ip, 'auth-failures');
+  }
+
+  authSucceeded(src: TxSource): void {
+    const e = this.#ips.get(src.remoteAddress);
+    if (e) e.failures = [];
+  }
+
+  #drop(): false {
+    this.dropped++;
+    return false;
+  }
+
+  #sweep(): void {
+    const now = this.#o.clock.monotonic();
+    for (const [ip, e] of this.#ips) if (e.bannedUntil < now && now - e.seen > 600_000) this.#ips.delete(ip);
+  }
+}
