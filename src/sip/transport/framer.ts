@@ -50,7 +50,8 @@ export class StreamFramer {
       }
       const headEnd = b.indexOf(CRLFCRLF);
       if (headEnd < 0) {
-        if (b.length > this.#max) throw new SwbError('SWB_SIP_TOO_LARGE', { size: b.length, limit: this.#max });
+        if (b.length > this.#max)
+          throw new SwbError('SWB_SIP_TOO_LARGE', { size: b.length, limit: this.#max });
         break;
       }
       const head = b.toString('latin1', 0, headEnd);

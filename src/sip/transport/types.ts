@@ -67,6 +67,8 @@ export interface TransportLayerOptions {
   wss?: TlsEndpoint | TlsEndpoint[];
   clock: Clock;
   logger: Logger;
+  /** SO_RCVBUF for UDP sockets (bytes; the kernel may cap it). Default 4 MiB. */
+  udpRecvBufferSize?: number;
   /** Largest message accepted or sent (bytes). Default 65,535. */
   maxMessageSize?: number;
   /** Validate requests before emitting them (default true); false leaves it to the caller. */

@@ -1,0 +1,4 @@
+export { StreamFramer } from './framer.js';
+export { createTransportLayer } from './layer.js';
+export type * from './types.js';
+export { defaultPort, responseTarget, stampVia } from './via-stamp.js';
