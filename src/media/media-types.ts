@@ -21,6 +21,8 @@ export interface RtpRemote {
   codec: MediaCodecName;
   /** Negotiated RFC 4733 telephone-event payload type (absent: none negotiated). */
   telephoneEventPt?: number;
+  /** Detect in-band DTMF tones (default: on when no telephone-event was negotiated). */
+  inbandDtmf?: boolean;
 }
 
 export interface WebRtcRemote {

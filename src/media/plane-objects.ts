@@ -80,6 +80,11 @@ export class MediaEndpoint extends MediaObject {
     await this.channel.request('ENDPOINT_SET_REMOTE', this.id, { kind: 'rtp', ...remote });
   }
 
+  /** Sends RFC 4733 digits to the peer (needs a negotiated telephone-event payload type). */
+  async sendDtmf(digits: string, durationMs?: number): Promise<void> {
+    await this.channel.request('DTMF_SEND', this.id, { digits, ...(durationMs ? { durationMs } : {}) });
+  }
+
   stats(): Promise<EndpointStats> {
     return this.channel.request('ENDPOINT_STATS', this.id, {});
   }

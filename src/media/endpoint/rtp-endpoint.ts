@@ -64,6 +64,8 @@ export class RtpEndpoint {
   readonly outputTaps = new Set<PayloadTap>();
   /** When set (a player owns the leg), relayed packets towards this endpoint are dropped. */
   relayMuted = false;
+  /** Set while RFC 4733 digits go out: relayed audio pauses (one stream, no seq clashes). */
+  sendingDtmf = false;
   codec: MediaCodecName = 'PCMU';
   telephoneEventPt = -1;
   rtpPort = 0;
@@ -222,7 +224,7 @@ export class RtpEndpoint {
    * SSRC/seq/ts into our stream, maps the payload type, transcodes G.711 if the codecs differ.
    */
   relay(from: RtpEndpoint, buf: Buffer, h: RtpHeader, nowMs: number): void {
-    if (this.#closed || !this.#remoteSet || this.relayMuted) return;
+    if (this.#closed || !this.#remoteSet || this.relayMuted || this.sendingDtmf) return;
     const inPt = h.payloadType;
     let outPt: number;
     let transcode: Uint8Array | null = null;

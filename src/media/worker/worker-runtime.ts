@@ -7,6 +7,7 @@ import { SwbError } from '../../kernel/errors.js';
 import { RtpEndpoint } from '../endpoint/rtp-endpoint.js';
 import type { MediaEventMap, MediaEventName, MediaRequest } from '../media-types.js';
 import { Bridge } from './bridge.js';
+import { DtmfTap } from './dtmf-tap.js';
 import { LegRecording } from './leg-recording.js';
 import { Ticker } from './ticker.js';
 import { WavSink } from './wav-sink.js';
@@ -28,6 +29,7 @@ export class WorkerRuntime {
   readonly endpoints = new Map<string, RtpEndpoint>();
   readonly bridges = new Map<string, Bridge>();
   readonly recordings = new Map<string, LegRecording>();
+  readonly #dtmf = new Map<string, DtmfTap>();
   readonly #ticker: Ticker;
 
   constructor(opts: WorkerRuntimeOptions) {
@@ -41,6 +43,7 @@ export class WorkerRuntime {
       rec.tick(now, (b) => this.#opts.emit(rec.id, 'record-progress', b));
     }
     for (const ep of this.endpoints.values()) ep.tick(now);
+    for (const d of this.#dtmf.values()) d.tick(now);
   }
 
   #endpoint(id: string): RtpEndpoint {
@@ -89,6 +92,7 @@ export class WorkerRuntime {
         });
         await ep.open(req.body.bindAddress, req.body.rtpPort);
         this.endpoints.set(t, ep);
+        this.#dtmf.set(t, new DtmfTap(ep));
         this.#updateTicker();
         return { rtpPort: ep.rtpPort, rtcpPort: ep.rtpPort + 1, ssrc: ep.out.ssrc };
       }
@@ -108,6 +112,7 @@ export class WorkerRuntime {
           throw new SwbError('SWB_MEDIA_BAD_REQUEST', { method: req.method, reason: `port ${r.port}` });
         }
         ep.setRemote(r);
+        this.#dtmf.get(t)?.setInband(r.inbandDtmf ?? r.telephoneEventPt === undefined);
         return {};
       }
       case 'ENDPOINT_STATS':
@@ -153,6 +158,25 @@ export class WorkerRuntime {
         this.#opts.emit(t, 'record-stopped', { ...body, reason: 'requested' });
         return body;
       }
+      case 'DTMF_SEND': {
+        const ep = this.#endpoint(t);
+        const digits = req.body.digits;
+        if (!/^[0-9*#A-D]{1,64}$/i.test(digits)) {
+          throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
+            method: req.method,
+            reason: 'digits must be 0-9 * # A-D',
+          });
+        }
+        if (ep.telephoneEventPt < 0) {
+          throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
+            method: req.method,
+            reason: 'no telephone-event negotiated',
+          });
+        }
+        const ms = Math.min(5000, Math.max(40, req.body.durationMs ?? 100));
+        this.#dtmf.get(t)?.send(digits.toUpperCase(), ms);
+        return {};
+      }
       default:
         throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
           method: req.method,
@@ -186,6 +210,8 @@ export class WorkerRuntime {
         ),
       );
     }
+    this.#dtmf.get(ep.id)?.close();
+    this.#dtmf.delete(ep.id);
     ep.close();
     await Promise.all(stops);
     this.#updateTicker();
