@@ -1,0 +1,3 @@
+export * from './auth-header.js';
+export * from './digest.js';
+export * from './nonce.js';
