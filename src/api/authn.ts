@@ -24,7 +24,8 @@ declare module 'fastify' {
 export function installAuthentication(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
-    if (req.routeOptions.config?.public || !req.url.startsWith('/api/')) return;
+    if (req.routeOptions.config?.public || !req.url.startsWith('/api/') || req.url.startsWith('/api/v1/docs'))
+      return;
     if (req.routeOptions.url === undefined) return; // unknown route: the 404 handler answers
     const header = req.headers.authorization;
     let principal: Principal | undefined;

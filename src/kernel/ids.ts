@@ -48,6 +48,15 @@ export function newSecret(bytes = 32): string {
 }
 
 /** Time-ordered id: sorts by creation time (used for append-only logs such as the audit log). */
+let lastMs = -1;
+let seqInMs = 0;
 export function newSortableId(kind: IdKind, nowMs: number): string {
-  return `${ID_PREFIXES[kind]}_${Math.floor(nowMs).toString(36).padStart(9, '0')}${randomBase36(11)}`;
+  const ms = Math.floor(nowMs);
+  if (ms === lastMs) seqInMs++;
+  else {
+    lastMs = ms;
+    seqInMs = 0;
+  }
+  // time (9) + sequence within the same millisecond in this process (4) + random (9)
+  return `${ID_PREFIXES[kind]}_${ms.toString(36).padStart(9, '0')}${seqInMs.toString(36).padStart(4, '0')}${randomBase36(9)}`;
 }

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { json, login, type TestApp, testApp } from '../../support/app.js';
+import { ENGINES } from '../../support/engines.js';
+
+for (const engine of ENGINES) {
+  describe(`auth [${engine.name}]`, { skip: engine.skip }, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await testApp(engine);
+    });
+    after(async () => t?.close());
+
+    it('login sets an HttpOnly session cookie and /auth/me names the principal', async () => {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { tenant: 'demo', username: 'admin', password: 'Demo@2026' },
+      });
+      assert.equal(r.statusCode, 200);
+      const c = r.cookies.find((x) => x.name === 'swb_session');
+      assert.ok(c?.httpOnly);
+      assert.equal(c?.sameSite, 'Lax');
+      const me = await t.app.inject({
+        url: '/api/v1/auth/me',
+        headers: { cookie: `swb_session=${c!.value}` },
+      });
+      assert.equal(me.statusCode, 200);
+      assert.ok(json<{ permissions: string[] }>(me).permissions.includes('users:manage'));
+    });
+
+    it('answers the same 401 for a wrong password, an unknown user and an unknown tenant', async () => {
+      for (const payload of [
+        { tenant: 'demo', username: 'admin', password: 'wrong-password' },
+        { tenant: 'demo', username: 'nobody', password: 'Demo@2026' },
+        { tenant: 'nosuch', username: 'admin', password: 'Demo@2026' },
+      ]) {
+        const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload });
+        assert.equal(r.statusCode, 401);
+        assert.deepEqual(json(r), {
+          code: 'SWB_BAD_CREDENTIALS',
+          message: 'Invalid credentials',
+          details: {},
+        });
+      }
+    });
+
+    it('locks an account after 5 failures and unlocks it after the lock-out time', async () => {
+      const bad = { tenant: 'demo', username: '1003', password: 'not-the-password' };
+      for (let i = 0; i < 5; i++) {
+        const r = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: bad,
+          remoteAddress: `10.0.0.${i}`,
+        });
+        assert.equal(r.statusCode, 401);
+      }
+      const locked = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { ...bad, password: 'Demo@2026' },
+        remoteAddress: '10.0.1.1',
+      });
+      assert.equal(locked.statusCode, 423);
+      assert.equal(json(locked).code, 'SWB_ACCOUNT_LOCKED');
+      assert.equal(locked.headers['retry-after'], '900');
+      t.clock.advance(901_000);
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { ...bad, password: 'Demo@2026' },
+        remoteAddress: '10.0.1.1',
+      });
+      assert.equal(ok.statusCode, 200);
+    });
+
+    it('throttles one source address that sprays failed logins (429)', async () => {
+      let last = 0;
+      for (let i = 0; i < 25; i++) {
+        const r = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { tenant: 'demo', username: `ghost${i}`, password: 'x' },
+          remoteAddress: '192.0.2.77',
+        });
+        last = r.statusCode;
+      }
+      assert.equal(last, 429);
+      t.clock.advance(901_000);
+    });
+
+    it('rejects requests without credentials with 401 SWB_UNAUTHENTICATED', async () => {
+      const r = await t.app.inject({ url: '/api/v1/users' });
+      assert.equal(r.statusCode, 401);
+      assert.equal(json(r).code, 'SWB_UNAUTHENTICATED');
+      const bogus = await t.app.inject({ url: '/api/v1/users', headers: { cookie: 'swb_session=forged' } });
+      assert.equal(bogus.statusCode, 401);
+    });
+
+    it('logout ends the session', async () => {
+      const cookie = await login(t.app, 'demo', 'manager');
+      assert.equal((await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode, 200);
+      const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
+      assert.equal(out.statusCode, 204);
+      assert.equal((await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode, 401);
+    });
+
+    it('sessions expire after sessionTtlSeconds', async () => {
+      const cookie = await login(t.app, 'demo', 'qa');
+      t.clock.advance(t.config.auth.sessionTtlSeconds * 1000 + 1);
+      assert.equal((await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode, 401);
+    });
+
+    it('a changed password ends existing sessions and the old password stops working', async () => {
+      const admin = await login(t.app, 'demo', 'admin');
+      const victim = await login(t.app, 'demo', 'planner');
+      const users = json<{ items: { id: string }[] }>(
+        await t.app.inject({ url: '/api/v1/users?q=planner', headers: { cookie: admin } }),
+      );
+      const id = users.items[0]!.id;
+      const r = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${id}`,
+        headers: { cookie: admin },
+        payload: { password: 'NewPassword#1' },
+      });
+      assert.equal(r.statusCode, 200);
+      assert.equal(
+        (await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie: victim } })).statusCode,
+        401,
+      );
+      await assert.rejects(login(t.app, 'demo', 'planner'));
+      await login(t.app, 'demo', 'planner', 'NewPassword#1');
+    });
+
+    it('API keys: shown once, authenticate as Bearer, stop working when revoked', async () => {
+      const me = await t.app.inject({
+        url: '/api/v1/auth/me',
+        headers: { authorization: `Bearer ${t.apiKey}` },
+      });
+      assert.equal(me.statusCode, 200);
+      assert.equal(json(me).actorType, 'api_key');
+      const admin = await login(t.app, 'demo', 'admin');
+      const roles = json<{ items: { id: string; name: string }[] }>(
+        await t.app.inject({ url: '/api/v1/roles?limit=100', headers: { cookie: admin } }),
+      );
+      const dev = roles.items.find((r) => r.name === 'developer')!;
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/api-keys',
+        headers: { cookie: admin },
+        payload: { name: 'crm integration', roleId: dev.id },
+      });
+      assert.equal(created.statusCode, 201);
+      const body = json<{ id: string; key: string }>(created);
+      assert.match(body.key, /^swb_key_[0-9a-z]+\.[A-Za-z0-9_-]+$/);
+      const listed = await t.app.inject({ url: '/api/v1/api-keys', headers: { cookie: admin } });
+      assert.ok(!listed.body.includes(body.key.split('.')[1]!), 'the secret is never listed');
+      const auth = { authorization: `Bearer ${body.key}` };
+      assert.equal((await t.app.inject({ url: '/api/v1/auth/me', headers: auth })).statusCode, 200);
+      const wrong = { authorization: `Bearer ${body.key.slice(0, -2)}xx` };
+      assert.equal((await t.app.inject({ url: '/api/v1/auth/me', headers: wrong })).statusCode, 401);
+      const del = await t.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/api-keys/${body.id}`,
+        headers: { cookie: admin },
+      });
+      assert.equal(del.statusCode, 204);
+      assert.equal((await t.app.inject({ url: '/api/v1/auth/me', headers: auth })).statusCode, 401);
+    });
+  });
+}
