@@ -9,6 +9,7 @@
  *  block: SSRC | fraction(8) cumulative lost(24) | ext. highest seq | jitter | LSR | DLSR
  */
 import type { LegQuality } from '../media-types.js';
+import { parseRtcp } from '../rtp/rtcp.js';
 import type { RtpEndpoint } from './rtp-endpoint.js';
 
 const NTP_EPOCH_OFFSET_S = 2208988800;
@@ -110,48 +111,32 @@ export class RtcpSession {
     return o;
   }
 
-  /** Parses a compound RTCP packet from the far end. Malformed input is ignored. */
-  receive(buf: Buffer, nowMs: number): void {
-    let o = 0;
-    const len = buf.length;
-    for (let guard = 0; guard < 16 && o + 4 <= len; guard++) {
-      const b0 = buf[o]!;
-      if (b0 >>> 6 !== 2) return;
-      const count = b0 & 0x1f;
-      const pt = buf[o + 1]!;
-      const plen = (buf.readUInt16BE(o + 2) + 1) * 4;
-      if (o + plen > len) return;
-      if (pt === 200 && plen >= 28) {
-        this.#lastSrMid = ((buf.readUInt16BE(o + 10) << 16) | buf.readUInt16BE(o + 12)) >>> 0;
-        this.#lastSrArrivalMs = nowMs;
-        this.#blocks(buf, o + 28, count, o + plen, nowMs);
-      } else if (pt === 201 && plen >= 8) {
-        this.#blocks(buf, o + 8, count, o + plen, nowMs);
-      }
-      o += plen;
-    }
-  }
-
-  #blocks(buf: Buffer, o: number, count: number, end: number, nowMs: number): void {
+  /** Parses a compound RTCP packet from the far end (shared parser). Malformed input is ignored. */
+  receive(buf: Buffer, nowMs: number): boolean {
+    const packets = parseRtcp(buf, buf.length);
+    if (!packets) return false;
     const ours = this.#ep.out.ssrc;
-    for (let i = 0; i < count && o + 24 <= end; i++, o += 24) {
-      if (buf.readUInt32BE(o) !== ours) continue;
-      const fraction = buf[o + 4]! / 256;
-      const cumulative = buf.readUIntBE(o + 5, 3);
-      const jitterMs = buf.readUInt32BE(o + 12) / 8;
-      const lsr = buf.readUInt32BE(o + 16);
-      const dlsr = buf.readUInt32BE(o + 20);
-      const remote: NonNullable<LegQuality['remote']> = {
-        fractionLost: fraction,
-        cumulativeLost: cumulative,
-        jitterMs,
-      };
-      if (lsr !== 0) {
-        const a = ntpParts(performance.timeOrigin + nowMs).mid;
-        const rtt = (((a - lsr - dlsr) >>> 0) / 65536) * 1000;
-        if (rtt < 60_000) remote.rttMs = Math.round(rtt * 10) / 10;
+    for (const p of packets) {
+      if (p.type === 'sr') {
+        this.#lastSrMid = (((p.sender.ntpSec & 0xffff) << 16) | (p.sender.ntpFrac >>> 16)) >>> 0;
+        this.#lastSrArrivalMs = nowMs;
       }
-      this.#remote = remote;
+      if (p.type !== 'sr' && p.type !== 'rr') continue;
+      for (const b of p.reports) {
+        if (b.ssrc !== ours) continue;
+        const remote: NonNullable<LegQuality['remote']> = {
+          fractionLost: b.fractionLost / 256,
+          cumulativeLost: b.cumulativeLost,
+          jitterMs: b.jitter / 8,
+        };
+        if (b.lsr !== 0) {
+          const a = ntpParts(performance.timeOrigin + nowMs).mid;
+          const rtt = (((a - b.lsr - b.dlsr) >>> 0) / 65536) * 1000;
+          if (rtt < 60_000) remote.rttMs = Math.round(rtt * 10) / 10;
+        }
+        this.#remote = remote;
+      }
     }
+    return true;
   }
 }

@@ -309,8 +309,8 @@ export class RtpEndpoint {
   #onRtcp(buf: Buffer, rinfo: dgram.RemoteInfo): void {
     if (!this.#remoteSet || buf.length > MAX_RTP_PACKET) return;
     if (this.#latchedPort !== 0 && rinfo.address !== this.#latchedAddress) return;
-    this.counters.rtcpIn++;
-    this.rtcp.receive(buf, this.#opts.now());
+    if (this.rtcp.receive(buf, this.#opts.now())) this.counters.rtcpIn++;
+    else this.counters.droppedMalformed++;
   }
 
   sendRtcp(pkt: Uint8Array, len: number): void {
