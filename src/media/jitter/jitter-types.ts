@@ -29,8 +29,16 @@ export interface JitterBufferStats {
   lost: number;
   concealed: number;
   silence: number;
-  /** Restarts on SSRC change or sequence/timestamp jump. */
+  /** Restarts on SSRC change or sequence jump. */
   resets: number;
+  /** Packets dropped as the first of a sequence jump (a second in a row restarts the stream). */
+  jumps: number;
+  /** Timestamp discontinuities with contiguous sequence numbers (delay estimator re-anchored). */
+  tsJumps: number;
+  /** pop() found nothing newer to play (delay spike or end of talkspurt): stalled without advancing. */
+  underflows: number;
+  /** Frames dropped to bring the delay back down to the target. */
+  shrinks: number;
   /** RFC 3550 interarrival jitter estimate in ms. */
   jitterMs: number;
   targetDelayMs: number;
