@@ -18,7 +18,7 @@ export const ConfigSchema = T.Object(
         trustProxy: T.Boolean({ default: false }),
         publicUrl: T.String({ default: '', description: 'Base URL users reach; derived if empty' }),
       },
-      { default: {} },
+      { default: {}, additionalProperties: false },
     ),
     sip: T.Object(
       {
@@ -36,7 +36,7 @@ export const ConfigSchema = T.Object(
         tlsKey: T.String({ default: '', description: 'PEM key file for TLS and WSS' }),
         enabled: T.Boolean({ default: true }),
       },
-      { default: {} },
+      { default: {}, additionalProperties: false },
     ),
     media: T.Object(
       {
@@ -48,7 +48,7 @@ export const ConfigSchema = T.Object(
           description: 'Where recordings go; default <dataDir>/recordings',
         }),
       },
-      { default: {} },
+      { default: {}, additionalProperties: false },
     ),
     storage: T.Object(
       {
@@ -58,7 +58,7 @@ export const ConfigSchema = T.Object(
           description: 'postgres://user:pass@host/db for PostgreSQL; empty = SQLite in dataDir',
         }),
       },
-      { default: {} },
+      { default: {}, additionalProperties: false },
     ),
     auth: T.Object(
       {
@@ -72,7 +72,7 @@ export const ConfigSchema = T.Object(
         failureWindowSeconds: T.Integer({ minimum: 1, default: 900 }),
         scryptCost: T.Integer({ minimum: 1024, default: 32768, description: 'scrypt N (power of two)' }),
       },
-      { default: {} },
+      { default: {}, additionalProperties: false },
     ),
     log: T.Object(
       {
@@ -82,7 +82,7 @@ export const ConfigSchema = T.Object(
         ),
         pretty: T.Boolean({ default: false }),
       },
-      { default: {} },
+      { default: {}, additionalProperties: false },
     ),
     demo: T.Object(
       {
@@ -91,7 +91,7 @@ export const ConfigSchema = T.Object(
           description: 'Seed the demo tenant on an empty database',
         }),
       },
-      { default: {} },
+      { default: {}, additionalProperties: false },
     ),
   },
   { additionalProperties: false },
