@@ -19,8 +19,15 @@ export type B2buaEvents = {
 
 export interface B2buaOptions {
   media?: MediaPort;
-  /** Return a SIP status to reject (e.g. 401 with challenge handled by caller), or undefined to accept. */
-  authorizeInvite?: (req: SipRequest, src: TxSource, tx: InviteServerTransaction) => boolean;
+  /**
+   * Decide whether a new INVITE may proceed. Return the caller's identity (any object, put on
+   * `leg.identity`) to accept, or false after answering `tx` yourself (401/403).
+   */
+  authorizeInvite?: (
+    req: SipRequest,
+    src: TxSource,
+    tx: InviteServerTransaction,
+  ) => Promise<Record<string, unknown> | false> | Record<string, unknown> | false;
 }
 
 export class B2bua extends TypedEmitter<B2buaEvents> {
@@ -41,8 +48,31 @@ export class B2bua extends TypedEmitter<B2buaEvents> {
   }
 
   #onInvite(req: SipRequest, tx: InviteServerTransaction, src: TxSource): void {
-    if (this.#opts.authorizeInvite && !this.#opts.authorizeInvite(req, src, tx)) return;
+    const authorize = this.#opts.authorizeInvite;
+    if (!authorize) {
+      this.#accept(req, tx, src, undefined);
+      return;
+    }
+    Promise.resolve(authorize(req, src, tx)).then(
+      (identity) => {
+        if (identity !== false) this.#accept(req, tx, src, identity);
+      },
+      (err: unknown) => {
+        this.stack.logger.warn({ err }, 'INVITE authorization failed');
+        tx.respond(createResponse(req, 500, { toTag: newTag() }));
+      },
+    );
+  }
+
+  #accept(
+    req: SipRequest,
+    tx: InviteServerTransaction,
+    src: TxSource,
+    identity: Record<string, unknown> | undefined,
+  ): void {
+    if (tx.state !== 'proceeding') return; // cancelled while authorizing
     const leg = new InboundLeg(this.stack, req, tx, src, this.#opts.media);
+    if (identity) leg.identity = identity;
     this.#byTx.set(tx, leg);
     if (!this.safeEmit('incoming', leg)) leg.reject(480);
   }

@@ -17,6 +17,8 @@ export class InboundLeg extends Leg {
   readonly tx: InviteServerTransaction;
   readonly source: TxSource;
   readonly localTag = newTag();
+  /** Who placed the call, as established by authorization (tenant, user, trunk...). */
+  identity: Record<string, unknown> | undefined;
 
   constructor(
     stack: SipStack,

@@ -1,0 +1,188 @@
+/**
+ * startSipService: the SIP side of the server, wired from ports. Transport (helper A's layer)
+ * + stack + security guard + registrar + B2BUA. INVITEs need digest auth unless they come
+ * from a configured trunk address; an authenticated INVITE is routed by default to the
+ * registered contacts of the Request-URI's AOR (same tenant) or to a static route, and
+ * bridged. The call layer can take over routing by passing `autoBridge: false` and listening
+ * to `b2bua.on('incoming')`.
+ */
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import { B2bua } from './b2bua/b2bua.js';
+import { Bridge } from './b2bua/bridge.js';
+import type { InboundLeg } from './b2bua/inbound-leg.js';
+import type { MediaPort } from './b2bua/types.js';
+import { getHeader } from './message.js';
+import { Authenticator } from './registrar/authenticator.js';
+import type { DigestAlgorithm } from './registrar/digest-auth.js';
+import type { LocationStore, SipUserDirectory } from './registrar/ports.js';
+import { Registrar } from './registrar/registrar.js';
+import { SecurityGuard } from './security/guard.js';
+import { createSipStack, type SipStack, type StackTransport } from './stack.js';
+import type { TxSource, TxTarget } from './transaction/types.js';
+import { parseUriLite, uriOfNameAddr } from './transaction/util.js';
+import { createTransportLayer } from './transport/index.js';
+
+export interface TrunkAddress {
+  host: string;
+  /** Any port when omitted. */
+  port?: number;
+  tenantId?: string;
+}
+
+export interface SipServiceConfig {
+  host: string;
+  udpPort?: number;
+  tcpPort?: number;
+  /** Addresses whose requests need no digest auth (IP-authenticated trunks). */
+  trunks?: TrunkAddress[];
+  /** Request-URI user → target URI, for calls that do not go to a registered user. */
+  routes?: Record<string, string>;
+  algorithms?: DigestAlgorithm[];
+  /** Failed auths from one IP before a ban (default 5), ban length (default 300 s). */
+  maxAuthFailures?: number;
+  banMs?: number;
+  ratePerSecond?: number;
+  burst?: number;
+  blockUserAgents?: RegExp;
+  noAnswerMs?: number;
+  trying?: 'immediate' | number;
+  autoBridge?: boolean;
+  minExpires?: number;
+}
+
+export interface SipServiceOptions {
+  config: SipServiceConfig;
+  clock: Clock;
+  logger: Logger;
+  users: SipUserDirectory;
+  locations: LocationStore;
+  media?: MediaPort;
+  /** Use this transport instead of creating one (tests). */
+  transport?: StackTransport & { close?(): Promise<void> };
+}
+
+export interface SipService {
+  stack: SipStack;
+  b2bua: B2bua;
+  registrar: Registrar;
+  guard: SecurityGuard;
+  auth: Authenticator;
+  /** Local addresses the service listens on. */
+  listening(): TxSource[];
+  close(): Promise<void>;
+}
+
+function isTrunk(trunks: TrunkAddress[] | undefined, src: TxSource): TrunkAddress | undefined {
+  return trunks?.find(
+    (t) => t.host === src.remoteAddress && (t.port === undefined || t.port === src.remotePort),
+  );
+}
+
+export async function startSipService(opts: SipServiceOptions): Promise<SipService> {
+  const { config, clock, logger } = opts;
+  const transport =
+    opts.transport ??
+    (await createTransportLayer({
+      clock,
+      logger,
+      ...(config.udpPort !== undefined ? { udp: { host: config.host, port: config.udpPort } } : {}),
+      ...(config.tcpPort !== undefined ? { tcp: { host: config.host, port: config.tcpPort } } : {}),
+    }));
+  const guard = new SecurityGuard({
+    clock,
+    maxFailures: config.maxAuthFailures ?? 5,
+    banMs: config.banMs ?? 300_000,
+    ratePerSecond: config.ratePerSecond ?? 500,
+    burst: config.burst ?? 2000,
+    trusted: (ip) => config.trunks?.some((t) => t.host === ip && t.port === undefined) ?? false,
+    ...(config.blockUserAgents ? { blockUserAgents: config.blockUserAgents } : {}),
+    onBan: (ip, why) => logger.warn({ ip, why }, 'sip source banned'),
+  });
+  const stack = createSipStack({ transport, clock, logger, guard, trying: config.trying ?? 200 });
+  const auth = new Authenticator({
+    users: opts.users,
+    now: () => clock.now(),
+    security: guard,
+    ...(config.algorithms ? { algorithms: config.algorithms } : {}),
+  });
+  const registrar = new Registrar({
+    auth,
+    locations: opts.locations,
+    clock,
+    logger,
+    ...(config.minExpires !== undefined ? { minExpires: config.minExpires } : {}),
+  });
+  registrar.attach(stack);
+  const b2bua = new B2bua(stack, {
+    ...(opts.media ? { media: opts.media } : {}),
+    authorizeInvite: async (req, src, tx) => {
+      const trunk = isTrunk(config.trunks, src);
+      if (trunk) return { trunk: `${trunk.host}:${trunk.port ?? '*'}`, tenantId: trunk.tenantId };
+      const r = await auth.authenticate(req, src);
+      if (r.ok) return { tenantId: r.user.tenantId, userId: r.user.userId, domain: r.domain };
+      tx.respond(r.response);
+      return false;
+    },
+  });
+
+  const route = async (leg: InboundLeg): Promise<void> => {
+    const ruri = parseUriLite(leg.invite.uri);
+    const user = ruri.user ?? '';
+    const fixed = config.routes?.[user];
+    let uri: string | undefined;
+    let target: TxTarget | undefined;
+    if (fixed) uri = fixed;
+    else {
+      const toUri = parseUriLite(uriOfNameAddr(getHeader(leg.invite, 'To') ?? ''));
+      const domain = leg.identity?.domain ? String(leg.identity.domain) : toUri.host;
+      const tenant = await opts.users.tenantOfDomain?.(domain);
+      const callerTenant = leg.identity?.tenantId;
+      if (tenant && (callerTenant === undefined || callerTenant === tenant)) {
+        const bindings = await opts.locations.lookup(tenant, `sip:${user}@${domain}`, clock.now());
+        const b = bindings.sort((x, y) => (y.q ?? 1) - (x.q ?? 1))[0];
+        if (b) {
+          uri = b.contact;
+          target = { transport: b.source.transport, host: b.source.remoteAddress, port: b.source.remotePort };
+          if (b.source.connectionId !== undefined) target.connectionId = b.source.connectionId;
+        }
+      }
+    }
+    if (!uri) {
+      leg.reject(404);
+      return;
+    }
+    const out = b2bua.call({
+      uri,
+      ...(target ? { target } : {}),
+      from: getHeader(leg.invite, 'From')?.replace(/;\s*tag=[^;]+/i, '') ?? '<sip:anonymous@invalid>',
+      to: getHeader(leg.invite, 'To') ?? `<${uri}>`,
+      noAnswerMs: config.noAnswerMs ?? 60_000,
+    });
+    new Bridge(leg, out);
+  };
+  if (config.autoBridge !== false) {
+    b2bua.on('incoming', (leg) => {
+      route(leg).catch((err: unknown) => {
+        logger.warn({ err }, 'sip routing failed');
+        leg.reject(500);
+      });
+    });
+  }
+
+  let closed = false;
+  return {
+    stack,
+    b2bua,
+    registrar,
+    guard,
+    auth,
+    listening: () => transport.listening(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      stack.close();
+      await transport.close?.();
+    },
+  };
+}
