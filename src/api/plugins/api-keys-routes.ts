@@ -12,6 +12,7 @@ export function apiKeysRoutes(app: FastifyInstance, svc: ApiKeysService): void {
     {
       schema: {
         tags,
+        summary: 'List API keys (never their secrets)',
         querystring: T.Object(
           { ...PageQuery, includeRevoked: T.Optional(T.Boolean()) },
           { additionalProperties: false },
@@ -30,7 +31,14 @@ export function apiKeysRoutes(app: FastifyInstance, svc: ApiKeysService): void {
   );
   app.get(
     '/api/v1/api-keys/:id',
-    { schema: { tags, params: IdParams, response: { 200: ApiKeySchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get one API key',
+        params: IdParams,
+        response: { 200: ApiKeySchema, ...errorResponses },
+      },
+    },
     async (req) => svc.get(ctxOf(req), (req.params as IdParams).id),
   );
   app.post(

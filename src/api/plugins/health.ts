@@ -8,12 +8,22 @@ export function healthRoutes(app: FastifyInstance, checks: Record<string, Readin
   const Status = T.Object({ status: T.String(), checks: T.Optional(T.Record(T.String(), T.String())) });
   app.get(
     '/healthz',
-    { config: { public: true }, schema: { tags: ['health'], response: { 200: Status } } },
+    {
+      config: { public: true },
+      schema: { tags: ['health'], summary: 'Liveness: the process runs', response: { 200: Status } },
+    },
     async () => ({ status: 'ok' }),
   );
   app.get(
     '/readyz',
-    { config: { public: true }, schema: { tags: ['health'], response: { 200: Status, 503: Status } } },
+    {
+      config: { public: true },
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: database, SIP and media answer',
+        response: { 200: Status, 503: Status },
+      },
+    },
     async (_req, reply) => {
       const results: Record<string, string> = {};
       let ok = true;

@@ -32,12 +32,26 @@ export function orgRoutes(app: FastifyInstance, svc: OrgService): void {
   );
   app.get(
     '/api/v1/org-units/:id',
-    { schema: { tags, params: IdParams, response: { 200: OrgUnitSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get one center or group',
+        params: IdParams,
+        response: { 200: OrgUnitSchema, ...errorResponses },
+      },
+    },
     async (req) => svc.get(ctxOf(req), (req.params as IdParams).id),
   );
   app.post(
     '/api/v1/org-units',
-    { schema: { tags, body: CreateOrgUnitBody, response: { 201: OrgUnitSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a center, or a group inside a center',
+        body: CreateOrgUnitBody,
+        response: { 201: OrgUnitSchema, ...errorResponses },
+      },
+    },
     async (req, reply) => reply.status(201).send(await svc.create(ctxOf(req), req.body as never)),
   );
   app.patch(
@@ -45,6 +59,7 @@ export function orgRoutes(app: FastifyInstance, svc: OrgService): void {
     {
       schema: {
         tags,
+        summary: 'Rename a center or group',
         params: IdParams,
         body: UpdateOrgUnitBody,
         response: { 200: OrgUnitSchema, ...errorResponses },
@@ -54,7 +69,14 @@ export function orgRoutes(app: FastifyInstance, svc: OrgService): void {
   );
   app.delete(
     '/api/v1/org-units/:id',
-    { schema: { tags, params: IdParams, response: { 204: T.Null(), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete an empty center or group',
+        params: IdParams,
+        response: { 204: T.Null(), ...errorResponses },
+      },
+    },
     async (req, reply) => {
       await svc.delete(ctxOf(req), (req.params as IdParams).id);
       return reply.status(204).send();

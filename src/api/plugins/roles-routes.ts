@@ -24,6 +24,7 @@ export function rolesRoutes(app: FastifyInstance, svc: RolesService): void {
     {
       schema: {
         tags,
+        summary: 'List built-in and custom roles',
         querystring: T.Object({ ...PageQuery, q: Search }, { additionalProperties: false }),
         response: { 200: PageOf(RoleSchema), ...errorResponses },
       },
@@ -35,7 +36,14 @@ export function rolesRoutes(app: FastifyInstance, svc: RolesService): void {
   );
   app.get(
     '/api/v1/roles/:id',
-    { schema: { tags, params: IdParams, response: { 200: RoleSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get one role',
+        params: IdParams,
+        response: { 200: RoleSchema, ...errorResponses },
+      },
+    },
     async (req) => svc.get(ctxOf(req), (req.params as IdParams).id),
   );
   app.post(
@@ -55,6 +63,7 @@ export function rolesRoutes(app: FastifyInstance, svc: RolesService): void {
     {
       schema: {
         tags,
+        summary: 'Update a custom role',
         params: IdParams,
         body: UpdateRoleBody,
         response: { 200: RoleSchema, ...errorResponses },
@@ -64,7 +73,14 @@ export function rolesRoutes(app: FastifyInstance, svc: RolesService): void {
   );
   app.delete(
     '/api/v1/roles/:id',
-    { schema: { tags, params: IdParams, response: { 204: T.Null(), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete an unused custom role',
+        params: IdParams,
+        response: { 204: T.Null(), ...errorResponses },
+      },
+    },
     async (req, reply) => {
       await svc.delete(ctxOf(req), (req.params as IdParams).id);
       return reply.status(204).send();

@@ -37,7 +37,14 @@ export function tenantsRoutes(app: FastifyInstance, svc: TenantsService, deps: T
   );
   app.get(
     '/api/v1/tenants/:id',
-    { schema: { tags, params: IdParams, response: { 200: TenantSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get one tenant',
+        params: IdParams,
+        response: { 200: TenantSchema, ...errorResponses },
+      },
+    },
     async (req) => svc.get(ctxOf(req), (req.params as IdParams).id),
   );
   app.post(
@@ -60,6 +67,7 @@ export function tenantsRoutes(app: FastifyInstance, svc: TenantsService, deps: T
     {
       schema: {
         tags,
+        summary: 'Rename, disable or re-zone a tenant',
         params: IdParams,
         body: UpdateTenantBody,
         response: { 200: TenantSchema, ...errorResponses },

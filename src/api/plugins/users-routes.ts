@@ -35,12 +35,26 @@ export function usersRoutes(app: FastifyInstance, svc: UsersService): void {
   );
   app.get(
     '/api/v1/users/:id',
-    { schema: { tags, params: IdParams, response: { 200: UserSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get one user',
+        params: IdParams,
+        response: { 200: UserSchema, ...errorResponses },
+      },
+    },
     async (req) => svc.get(ctxOf(req), (req.params as IdParams).id),
   );
   app.post(
     '/api/v1/users',
-    { schema: { tags, body: CreateUserBody, response: { 201: UserSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a user (agent id / username chosen by the tenant)',
+        body: CreateUserBody,
+        response: { 201: UserSchema, ...errorResponses },
+      },
+    },
     async (req, reply) => reply.status(201).send(await svc.create(ctxOf(req), req.body as never)),
   );
   app.patch(
@@ -48,6 +62,7 @@ export function usersRoutes(app: FastifyInstance, svc: UsersService): void {
     {
       schema: {
         tags,
+        summary: 'Update, disable, unlock or set the password of a user',
         params: IdParams,
         body: UpdateUserBody,
         response: { 200: UserSchema, ...errorResponses },
@@ -57,7 +72,14 @@ export function usersRoutes(app: FastifyInstance, svc: UsersService): void {
   );
   app.delete(
     '/api/v1/users/:id',
-    { schema: { tags, params: IdParams, response: { 204: T.Null(), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a user',
+        params: IdParams,
+        response: { 204: T.Null(), ...errorResponses },
+      },
+    },
     async (req, reply) => {
       await svc.delete(ctxOf(req), (req.params as IdParams).id);
       return reply.status(204).send();

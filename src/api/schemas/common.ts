@@ -39,6 +39,8 @@ export const errorResponses = {
   403: ErrorBody,
   404: ErrorBody,
   409: ErrorBody,
+  413: ErrorBody,
+  415: ErrorBody,
 } as const;
 
 export const Username = T.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
