@@ -24,6 +24,8 @@ import { RtcpSession } from './rtcp-session.js';
 
 /** Largest RTP datagram accepted (Ethernet MTU); anything bigger is dropped as oversized. */
 export const MAX_RTP_PACKET = 1500;
+/** A new SSRC from the latched source is accepted once the current one has been quiet this long. */
+export const SSRC_SWITCH_MS = 100;
 
 export type EndpointEmit = <N extends keyof MediaEventMap>(name: N, body: MediaEventMap[N]) => void;
 
@@ -185,8 +187,14 @@ export class RtpEndpoint {
       this.counters.droppedWrongSource++;
       return;
     } else if (h.ssrc !== this.#ssrcIn) {
-      this.counters.droppedWrongSsrc++;
-      return;
+      // a second stream interleaved with the current one is dropped; a peer that switched
+      // streams (new SSRC after the old one went quiet) is followed
+      if (this.#opts.now() - this.#lastRtpMs < SSRC_SWITCH_MS) {
+        this.counters.droppedWrongSsrc++;
+        return;
+      }
+      this.#ssrcIn = h.ssrc;
+      this.recv.reset();
     }
     const now = this.#opts.now();
     this.counters.packetsIn++;

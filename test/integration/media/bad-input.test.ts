@@ -49,15 +49,18 @@ describe('media plane: bad input on media ports', () => {
       await new Promise((r) => setTimeout(r, 100));
       // the first valid packet latches the caller
       await caller.sendTone(1000, 10, a.rtpPort);
-      // a stream with another SSRC from the latched source
+      // a second stream (other SSRC) from the latched source, interleaved with the current one
       const ssrc = caller.ssrc;
-      caller.ssrc = ssrc ^ 0x5555;
-      for (let i = 0; i < 4; i++) caller.send(caller.tonePacket(700, 'PCMU'), a.rtpPort);
-      caller.ssrc = ssrc;
+      for (let i = 0; i < 4; i++) {
+        caller.ssrc = ssrc ^ 0x5555;
+        caller.send(caller.tonePacket(700, 'PCMU'), a.rtpPort);
+        caller.ssrc = ssrc;
+        caller.send(caller.tonePacket(1000, 'PCMU'), a.rtpPort);
+      }
       // an intruder after latching
       await intruder.sendTone(300, 10, a.rtpPort);
       await caller.sendTone(1000, 10, a.rtpPort);
-      await waitFor(() => agent.received.length >= 20, 2000, 'relayed packets');
+      await waitFor(() => agent.received.length >= 24, 2000, 'relayed packets');
       await new Promise((r) => setTimeout(r, 100));
 
       const s = await a.stats();
@@ -68,9 +71,9 @@ describe('media plane: bad input on media ports', () => {
       // 3 early packets; the intruder's later packets are either counted here or filtered by the
       // kernel once the socket is connected to the latched source: never relayed either way
       assert.ok(s.counters.droppedWrongSource >= 3);
-      assert.equal(s.counters.packetsIn, 20);
+      assert.equal(s.counters.packetsIn, 24);
       assert.deepEqual(s.latched, { address: '127.0.0.1', port: caller.port });
-      assert.equal(agent.received.length, 20, 'only the latched caller stream reaches the other leg');
+      assert.equal(agent.received.length, 24, 'only the latched caller stream reaches the other leg');
       const heard = agent.decoded('PCMU');
       assert.ok(toneRatio(heard, 1000) > 0.8);
       assert.ok(toneRatio(heard, 300) < 0.01, 'no intruder audio');
@@ -101,6 +104,35 @@ describe('media plane: bad input on media ports', () => {
       assert.deepEqual((await a.stats()).latched, { address: '127.0.0.1', port: second.port });
     } finally {
       await Promise.all([a.close(), b.close(), first.close(), second.close(), agent.close()]);
+    }
+  });
+  it('follows a new SSRC from the latched source once the old stream went quiet', async () => {
+    const caller = await RtpPeer.open();
+    const agent = await RtpPeer.open();
+    const a = await plane.createEndpoint();
+    const b = await plane.createEndpoint({ near: a.id });
+    try {
+      await a.setRemote({ address: '127.0.0.1', port: caller.port, codec: 'PCMU' });
+      await b.setRemote({ address: '127.0.0.1', port: agent.port, codec: 'PCMU' });
+      await plane.bridge(a, b);
+      await caller.sendTone(1000, 5, a.rtpPort);
+      await new Promise((r) => setTimeout(r, 250));
+      caller.ssrc = (caller.ssrc + 1) >>> 0;
+      caller.seq = 7;
+      await caller.sendTone(1000, 5, a.rtpPort);
+      await waitFor(() => agent.received.length >= 10, 2000, 'both streams relayed');
+      const s = await a.stats();
+      assert.equal(s.ssrcIn, caller.ssrc);
+      assert.equal(s.counters.droppedWrongSsrc, 0);
+      const r = agent.received;
+      assert.ok(
+        r.every((p) => p.ssrc === b.ssrc),
+        'the agent sees one stream',
+      );
+      assert.equal(r[5]!.seq, (r[4]!.seq + 1) & 0xffff, 'sequence continues across the switch');
+      assert.equal(r[5]!.marker, true);
+    } finally {
+      await Promise.all([a.close(), b.close(), caller.close(), agent.close()]);
     }
   });
 });
