@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { dbfsToAmplitude } from '../../../src/media/dsp/tone.js';
 import type { DtmfDigitEvent } from '../../../src/media/dtmf/dtmf-types.js';
 import { InbandDtmfDetector, ToneDetector } from '../../../src/media/dtmf/goertzel.js';
+import { decodeWav } from '../../../src/media/wav/wav-reader.js';
 import { buildSignal, forEachFrame, rng, type Segment } from './signal-util.js';
 
 function detect(x: Int16Array): DtmfDigitEvent[] {
@@ -143,6 +145,16 @@ describe('InbandDtmfDetector', () => {
       x[i] = Math.max(-32768, Math.min(32767, Math.round(v)));
     }
     assert.deepEqual(detect(x), []);
+  });
+
+  it('talk-off: no digit in 6 s of espeak-ng speech (µ-law WAV), at two levels', () => {
+    const { channels } = decodeWav(
+      new Uint8Array(readFileSync(new URL('../../fixtures/wav/espeak-speech-8k-ulaw.wav', import.meta.url))),
+    );
+    const speech = channels[0]!;
+    assert.deepEqual(detect(speech), []);
+    const loud = speech.map((v) => Math.max(-32768, Math.min(32767, v * 4)));
+    assert.deepEqual(detect(loud), []);
   });
 
   it('onDigitStart fires once when a key is recognised, before onDigit', () => {

@@ -1,0 +1,177 @@
+/**
+ * Incremental WAV writer (PCM 16-bit, mono or stereo). Audio is collected in a preallocated
+ * buffer of about one second; each time it fills, it is written at its file position and the
+ * RIFF and data sizes in the header are patched, so a crash loses at most the last second and
+ * the file on disk is always a valid WAV. close() writes the rest and the final sizes.
+ *
+ * Writes go through a WavSink (positional writes). FileSink writes synchronously (one ~16–32 KB
+ * write per second per recording); an asynchronous sink must copy `data` before returning,
+ * because the buffer is reused.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+
+export interface WavSink {
+  write(data: Uint8Array, length: number, position: number): void;
+  close(): void;
+}
+
+/** Synchronous file sink (creates or truncates the file). */
+export class FileSink implements WavSink {
+  #fd: number | null;
+  constructor(readonly path: string) {
+    this.#fd = openSync(path, 'w');
+  }
+  write(data: Uint8Array, length: number, position: number): void {
+    if (this.#fd === null) return;
+    let done = 0;
+    while (done < length) done += writeSync(this.#fd, data, done, length - done, position + done);
+  }
+  close(): void {
+    if (this.#fd !== null) closeSync(this.#fd);
+    this.#fd = null;
+  }
+}
+
+/** In-memory sink (tests): `bytes` is what a file would contain right now. */
+export class MemorySink implements WavSink {
+  bytes = new Uint8Array(0);
+  closed = false;
+  write(data: Uint8Array, length: number, position: number): void {
+    if (position + length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(position + length, this.bytes.length * 2));
+      grown.set(this.bytes);
+      this.bytes = grown;
+      this.size = Math.max(this.size, position + length);
+    }
+    this.bytes.set(data.subarray(0, length), position);
+    this.size = Math.max(this.size, position + length);
+  }
+  size = 0;
+  /** The written bytes (trimmed). */
+  contents(): Uint8Array {
+    return this.bytes.slice(0, this.size);
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+export const WAV_HEADER_BYTES = 44;
+
+export interface WavWriterOptions {
+  sampleRate?: number;
+  channels?: 1 | 2;
+  /** Write + header patch interval (default 1000 ms of audio). */
+  flushIntervalMs?: number;
+}
+
+export class WavWriter {
+  readonly sampleRate: number;
+  readonly channels: 1 | 2;
+  readonly #sink: WavSink;
+  readonly #buf: Uint8Array;
+  readonly #view: DataView;
+  readonly #header = new Uint8Array(WAV_HEADER_BYTES);
+  #fill = 0;
+  #dataBytes = 0;
+  #closed = false;
+  /** Header patches done (one per flush). */
+  flushes = 0;
+
+  constructor(sink: WavSink, opts: WavWriterOptions = {}) {
+    this.#sink = sink;
+    this.sampleRate = opts.sampleRate ?? 8000;
+    this.channels = opts.channels ?? 1;
+    const frames = Math.max(1, Math.round((this.sampleRate * (opts.flushIntervalMs ?? 1000)) / 1000));
+    this.#buf = new Uint8Array(frames * this.channels * 2);
+    this.#view = new DataView(this.#buf.buffer);
+    this.#writeHeader();
+  }
+
+  /** Bytes in the file once everything buffered is written (header included). */
+  get bytes(): number {
+    return WAV_HEADER_BYTES + this.#dataBytes + this.#fill;
+  }
+
+  /** Sample frames written so far (buffered included). */
+  get frames(): number {
+    return (this.#dataBytes + this.#fill) / (2 * this.channels);
+  }
+
+  get durationMs(): number {
+    return (this.frames * 1000) / this.sampleRate;
+  }
+
+  /** Appends `n` mono samples (channels must be 1). */
+  writeMono(pcm: Int16Array, n = pcm.length): void {
+    if (this.#closed || this.channels !== 1) return;
+    for (let i = 0; i < n; i++) {
+      this.#view.setInt16(this.#fill, pcm[i]!, true);
+      this.#fill += 2;
+      if (this.#fill === this.#buf.length) this.flush();
+    }
+  }
+
+  /** Appends `n` sample frames from two channel buffers (channels must be 2); null = silence. */
+  writeStereo(left: Int16Array | null, right: Int16Array | null, n: number): void {
+    if (this.#closed || this.channels !== 2) return;
+    const v = this.#view;
+    for (let i = 0; i < n; i++) {
+      v.setInt16(this.#fill, left ? left[i]! : 0, true);
+      v.setInt16(this.#fill + 2, right ? right[i]! : 0, true);
+      this.#fill += 4;
+      if (this.#fill === this.#buf.length) this.flush();
+    }
+  }
+
+  /** Writes buffered audio and patches the header sizes. */
+  flush(): void {
+    if (this.#fill > 0) {
+      this.#sink.write(this.#buf, this.#fill, WAV_HEADER_BYTES + this.#dataBytes);
+      this.#dataBytes += this.#fill;
+      this.#fill = 0;
+    }
+    this.#patchSizes();
+    this.flushes++;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.flush();
+    this.#closed = true;
+    this.#sink.close();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #writeHeader(): void {
+    const h = this.#header;
+    const v = new DataView(h.buffer);
+    const ascii = (o: number, s: string) => {
+      for (let i = 0; i < 4; i++) h[o + i] = s.charCodeAt(i);
+    };
+    ascii(0, 'RIFF');
+    v.setUint32(4, 36, true);
+    ascii(8, 'WAVE');
+    ascii(12, 'fmt ');
+    v.setUint32(16, 16, true);
+    v.setUint16(20, 1, true);
+    v.setUint16(22, this.channels, true);
+    v.setUint32(24, this.sampleRate, true);
+    v.setUint32(28, this.sampleRate * this.channels * 2, true);
+    v.setUint16(32, this.channels * 2, true);
+    v.setUint16(34, 16, true);
+    ascii(36, 'data');
+    v.setUint32(40, 0, true);
+    this.#sink.write(h, WAV_HEADER_BYTES, 0);
+  }
+
+  #patchSizes(): void {
+    const v = new DataView(this.#header.buffer);
+    v.setUint32(4, 36 + this.#dataBytes, true);
+    v.setUint32(40, this.#dataBytes, true);
+    this.#sink.write(this.#header, WAV_HEADER_BYTES, 0);
+  }
+}
