@@ -24,6 +24,7 @@ describe('TCP/TLS transports between two layers', () => {
     ['tcp', '127.0.0.1'],
     ['tcp', '::1'],
     ['tls', '127.0.0.1'],
+    ['tls', '::1'],
   ] as const) {
     it(`${kind} on ${host}: request dials, response reuses the connection`, async () => {
       const mk = () =>

@@ -1,6 +1,7 @@
 /** Pure parts of the transport edge: stream framing, Via stamping, response targets, malformed policy. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { pino } from 'pino';
 import { FakeClock } from '../../../src/kernel/clock.js';
 import { isSwbError } from '../../../src/kernel/errors.js';
 import { silentLogger } from '../../../src/kernel/logger.js';
@@ -116,6 +117,28 @@ describe('malformed policy', () => {
     clock.advance(10_000);
     assert.equal(g.hit('a', 'x'), true);
     assert.equal(g.size, 2);
+  });
+
+  it('logs a malformed source once per window, then one line with the suppressed count', () => {
+    const clock = new FakeClock();
+    const lines: { msg: string; suppressed?: number }[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+    const g = new MalformedGuard(clock, logger, 100, 10_000);
+    for (let i = 0; i < 5; i++) g.hit('203.0.113.9', 'bad');
+    assert.deepEqual(
+      lines.map((l) => l.msg),
+      ['sip: malformed message'],
+    );
+    clock.advance(10_000);
+    g.hit('203.0.113.9', 'bad');
+    assert.deepEqual(
+      lines.map((l) => [l.msg, l.suppressed]),
+      [
+        ['sip: malformed message', undefined],
+        ['sip: malformed messages suppressed', 4],
+        ['sip: malformed message', undefined],
+      ],
+    );
   });
 
   it('salvageResponse() builds 400 from readable headers, never for ACK, responses or missing headers', () => {
