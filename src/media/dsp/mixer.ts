@@ -1,0 +1,177 @@
+/**
+ * N-party mixer with mix-minus and supervisor modes, one 20 ms tick at a time.
+ *
+ * Per tick: write each participant's frame into input(id) (or setPresent(id, false)), call mix(),
+ * read output(id). The sum of everything "public" (parties and barging supervisors) is computed
+ * once; each output is that sum minus the participant's own input (mix-minus), plus the input of
+ * any supervisor whispering to it. Cost is O(participants × 160) per tick; sums are Int32 and
+ * saturated to 16 bits once per output sample. Buffers are allocated on add(), never per tick.
+ *
+ *   role      hears                  heard by
+ *   party     all public but itself  everyone (public)
+ *   listen    all public             nobody
+ *   whisper   all public             its target only
+ *   barge     all public but itself  everyone (public)
+ */
+import { FRAME_SAMPLES } from '../audio.js';
+import type { MixerLike, MixRole } from './mixer-types.js';
+
+export type { MixRole } from './mixer-types.js';
+
+interface Participant {
+  id: string;
+  role: MixRole;
+  target: string | null;
+  present: boolean;
+  gain: number;
+  readonly input: Int16Array;
+  readonly output: Int16Array;
+}
+
+export class Mixer implements MixerLike {
+  readonly #byId = new Map<string, Participant>();
+  #list: Participant[] = [];
+  readonly #sum: Int32Array;
+  /** Ticks mixed. */
+  ticks = 0;
+
+  constructor(readonly frameSamples = FRAME_SAMPLES) {
+    this.#sum = new Int32Array(frameSamples);
+  }
+
+  get size(): number {
+    return this.#list.length;
+  }
+
+  has(id: string): boolean {
+    return this.#byId.has(id);
+  }
+
+  add(id: string, role: MixRole = 'party', whisperTarget?: string): void {
+    if (this.#byId.has(id)) {
+      this.setRole(id, role, whisperTarget);
+      return;
+    }
+    const p: Participant = {
+      id,
+      role,
+      target: role === 'whisper' ? (whisperTarget ?? null) : null,
+      present: true,
+      gain: 1,
+      input: new Int16Array(this.frameSamples),
+      output: new Int16Array(this.frameSamples),
+    };
+    this.#byId.set(id, p);
+    this.#list = [...this.#list, p];
+  }
+
+  remove(id: string): void {
+    if (!this.#byId.delete(id)) return;
+    this.#list = this.#list.filter((p) => p.id !== id);
+  }
+
+  setRole(id: string, role: MixRole, whisperTarget?: string): void {
+    const p = this.#byId.get(id);
+    if (!p) return;
+    p.role = role;
+    p.target = role === 'whisper' ? (whisperTarget ?? null) : null;
+  }
+
+  roleOf(id: string): MixRole | undefined {
+    return this.#byId.get(id)?.role;
+  }
+
+  /** Linear gain applied to this participant's input before mixing (default 1). */
+  setGain(id: string, gain: number): void {
+    const p = this.#byId.get(id);
+    if (p) p.gain = gain;
+  }
+
+  input(id: string): Int16Array {
+    const p = this.#byId.get(id);
+    if (!p) throw new RangeError(`mixer has no participant ${id}`); // programming error, not packet data
+    return p.input;
+  }
+
+  setPresent(id: string, present: boolean): void {
+    const p = this.#byId.get(id);
+    if (p) p.present = present;
+  }
+
+  output(id: string): Int16Array {
+    const p = this.#byId.get(id);
+    if (!p) throw new RangeError(`mixer has no participant ${id}`);
+    return p.output;
+  }
+
+  mix(): void {
+    const n = this.frameSamples;
+    const sum = this.#sum;
+    const list = this.#list;
+    sum.fill(0);
+    // apply gains, silence absent inputs, build the public sum
+    for (let j = 0; j < list.length; j++) {
+      const p = list[j]!;
+      const x = p.input;
+      if (!p.present) {
+        x.fill(0);
+        continue;
+      }
+      if (p.gain !== 1) {
+        const g = p.gain;
+        for (let i = 0; i < n; i++) {
+          const v = Math.round(x[i]! * g);
+          x[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+        }
+      }
+      if (p.role === 'party' || p.role === 'barge') for (let i = 0; i < n; i++) sum[i] = sum[i]! + x[i]!;
+    }
+    for (let j = 0; j < list.length; j++) {
+      const p = list[j]!;
+      const out = p.output;
+      const own = p.present && (p.role === 'party' || p.role === 'barge') ? p.input : null;
+      // whisperers targeting p
+      let w1: Int16Array | null = null;
+      let extra = false;
+      for (let k = 0; k < list.length; k++) {
+        const q = list[k]!;
+        if (q.role === 'whisper' && q.present && q.target === p.id) {
+          if (w1 === null) w1 = q.input;
+          else extra = true;
+        }
+      }
+      for (let i = 0; i < n; i++) {
+        let v = sum[i]!;
+        if (own !== null) v -= own[i]!;
+        if (w1 !== null) v += w1[i]!;
+        out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+      }
+      if (extra) this.#addOtherWhispers(p, w1!);
+    }
+    this.ticks++;
+  }
+
+  /** Rare case: several supervisors whispering to the same participant. */
+  #addOtherWhispers(p: Participant, first: Int16Array): void {
+    const n = this.frameSamples;
+    const out = p.output;
+    const own = p.present && (p.role === 'party' || p.role === 'barge') ? p.input : null;
+    for (let i = 0; i < n; i++) this.#sum[i] = this.#sum[i]! - (own ? own[i]! : 0) + first[i]!;
+    for (const q of this.#list) {
+      if (q.role === 'whisper' && q.present && q.target === p.id && q.input !== first) {
+        for (let i = 0; i < n; i++) this.#sum[i] = this.#sum[i]! + q.input[i]!;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const v = this.#sum[i]!;
+      out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+    }
+    // restore the public sum for the next participants
+    for (const q of this.#list) {
+      if (q.role === 'whisper' && q.present && q.target === p.id) {
+        for (let i = 0; i < n; i++) this.#sum[i] = this.#sum[i]! - q.input[i]!;
+      }
+    }
+    if (own) for (let i = 0; i < n; i++) this.#sum[i] = this.#sum[i]! + own[i]!;
+  }
+}
