@@ -56,6 +56,8 @@ type Ev =
   | { at: number; seq: number; type: 'abandon'; caller: Caller }
   | { at: number; seq: number; type: 'staff'; slot: number };
 
+type EvInput = Ev extends infer E ? (E extends unknown ? Omit<E, 'seq'> : never) : never;
+
 interface Caller {
   arrivedAt: number;
   state: 'waiting' | 'served' | 'gone';
@@ -102,7 +104,7 @@ export function simulateQueue(input: SimulationInput): SimulationResult {
   const rng = createRng(input.seed);
   const heap = new EventHeap<Ev>();
   let seq = 0;
-  const push = (e: Omit<Ev, 'seq'>) => heap.push({ ...e, seq: seq++ } as Ev);
+  const push = (e: EvInput) => heap.push({ ...e, seq: seq++ } as Ev);
 
   let present = typeof input.agents === 'number' ? input.agents : (input.agents.counts[0] ?? 0);
   if (!(Number.isInteger(present) && present >= 0)) throw inputError('agents must be integers ≥ 0');
