@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { freeUdpPort, type Running, scratchDir, sipp, sippTotals, startService } from './harness.js';
+
+/**
+ * SIPp UAC → our B2BUA → SIPp UAS over UDP on 127.0.0.1. The UAC's port is configured as an
+ * IP-authenticated trunk; the static route `service` points at the UAS.
+ */
+async function callThrough(opts: {
+  uac: string;
+  uas: string;
+  calls: number;
+  rate?: number;
+  extra?: string[];
+  noAnswerMs?: number;
+  uasExtra?: string[];
+}) {
+  const uacPort = await freeUdpPort();
+  const uasPort = await freeUdpPort();
+  const scratch = scratchDir();
+  let svc: Running | undefined;
+  try {
+    svc = await startService({
+      trunks: [{ host: '127.0.0.1', port: uacPort }],
+      routes: { service: `sip:uas@127.0.0.1:${uasPort}` },
+      noAnswerMs: opts.noAnswerMs ?? 30_000,
+    });
+    const uas = sipp({
+      scenario: opts.uas,
+      port: uasPort,
+      calls: opts.calls,
+      cwd: scratch.dir,
+      extra: opts.uasExtra ?? [],
+    });
+    const uac = sipp({
+      scenario: opts.uac,
+      port: uacPort,
+      remote: `127.0.0.1:${svc.port}`,
+      service: 'service',
+      calls: opts.calls,
+      rate: opts.rate ?? 10,
+      cwd: scratch.dir,
+      extra: opts.extra ?? [],
+    });
+    const [a, b] = await Promise.all([uac.done, uas.done]);
+    return { uac: { ...a, totals: sippTotals(a.stdout) }, uas: { ...b, totals: sippTotals(b.stdout) }, svc };
+  } finally {
+    await svc?.close();
+    scratch.remove();
+  }
+}
+
+describe('SIPp through the B2BUA', () => {
+  it('INVITE/180/200/ACK/BYE: 10 calls, all successful on both sides', async () => {
+    const r = await callThrough({ uac: 'uac', uas: 'uas', calls: 10 });
+    assert.deepEqual(r.uac.totals, { ok: 10, failed: 0 }, r.uac.stdout.slice(-2000));
+    assert.deepEqual(r.uas.totals, { ok: 10, failed: 0 });
+    assert.equal(r.uac.code, 0);
+  });
+
+  it('486 from the callee reaches the caller', async () => {
+    const r = await callThrough({ uac: 'uac-expect-486.xml', uas: 'uas-busy.xml', calls: 5 });
+    assert.deepEqual(r.uac.totals, { ok: 5, failed: 0 }, r.uac.stdout.slice(-2000));
+    assert.deepEqual(r.uas.totals, { ok: 5, failed: 0 });
+  });
+
+  it('CANCEL from the caller is passed to the callee (200 + 487 on both legs)', async () => {
+    const r = await callThrough({ uac: 'uac-cancel.xml', uas: 'uas-ring-cancel.xml', calls: 5 });
+    assert.deepEqual(r.uac.totals, { ok: 5, failed: 0 }, r.uac.stdout.slice(-2000));
+    assert.deepEqual(r.uas.totals, { ok: 5, failed: 0 });
+  });
+
+  it('no-answer timeout cancels the callee and gives the caller 480', async () => {
+    const r = await callThrough({
+      uac: 'uac-expect-480.xml',
+      uas: 'uas-ring-cancel.xml',
+      calls: 3,
+      noAnswerMs: 1500,
+    });
+    assert.deepEqual(r.uac.totals, { ok: 3, failed: 0 }, r.uac.stdout.slice(-2000));
+    assert.deepEqual(r.uas.totals, { ok: 3, failed: 0 });
+  });
+
+  it('re-INVITE hold/resume: the caller gets recvonly then sendrecv; the callee sees the re-INVITEs', async () => {
+    const r = await callThrough({ uac: 'uac-hold.xml', uas: 'uas-hold.xml', calls: 3 });
+    assert.deepEqual(r.uac.totals, { ok: 3, failed: 0 }, r.uac.stdout.slice(-2000));
+    assert.deepEqual(r.uas.totals, { ok: 3, failed: 0 });
+  });
+
+  it('REFER is accepted with 202 and followed by a NOTIFY sipfrag', async () => {
+    const r = await callThrough({ uac: 'uac-refer.xml', uas: 'uas', calls: 3 });
+    assert.deepEqual(r.uac.totals, { ok: 3, failed: 0 }, r.uac.stdout.slice(-2000));
+    assert.deepEqual(r.uas.totals, { ok: 3, failed: 0 });
+  });
+});
+
+describe('SIPp with packet loss', () => {
+  it('20 calls with 10 % loss on both SIPp sides complete through retransmissions', async () => {
+    const r = await callThrough({
+      uac: 'uac',
+      uas: 'uas',
+      calls: 20,
+      extra: ['-lost', '10'],
+      uasExtra: ['-lost', '10'],
+    });
+    assert.equal(r.uac.totals.ok + r.uac.totals.failed, 20);
+    assert.equal(r.uac.totals.failed, 0, r.uac.stdout.slice(-2000));
+  });
+});
