@@ -19,9 +19,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "test-all: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+# `npm install` rather than `npm ci`: the lock file names optional platform packages (biome for
+# macOS/Windows) that a restricted registry mirror may not serve; install skips them, ci refuses.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  echo "test-all: npm install"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 # PostgreSQL on 127.0.0.1:5432 with a role that may create the per-test databases.
