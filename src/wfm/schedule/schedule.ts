@@ -15,10 +15,14 @@ export interface ScheduleOptions {
   readonly solver?: 'greedy' | 'highs' | 'auto';
   readonly timeLimitSeconds?: number;
   readonly localSearchPasses?: number;
+  /** Awaited between phases (progress reporting and cancellation in the worker runner). */
+  readonly checkpoint?: (done: number, total: number, phase: string) => Promise<void>;
 }
 
 export async function buildSchedule(p: ScheduleProblem, o: ScheduleOptions = {}): Promise<ScheduleResult> {
   validateProblem(p);
+  const step = async (i: number, phase: string) => o.checkpoint?.(i, 5, phase);
+  await step(0, 'shift-types');
   const warnings: string[] = [];
   const types = buildShiftTypes(p);
   if (types.length === 0) warnings.push('no shift template fits the daily maximum: nothing can be scheduled');
@@ -44,9 +48,12 @@ export async function buildSchedule(p: ScheduleProblem, o: ScheduleOptions = {})
     if (unstaffed > 0)
       warnings.push(`${unstaffed} shifts of the IP could not be staffed individually; repaired greedily`);
   }
+  await step(1, 'greedy');
   greedyCover(w);
   fillContracts(w);
+  await step(2, 'local-search');
   localSearch(w, o.localSearchPasses ?? 4);
+  await step(3, 'breaks');
 
   const shifts: ScheduledShift[] = [];
   for (const a of w.agents) {
@@ -64,6 +71,7 @@ export async function buildSchedule(p: ScheduleProblem, o: ScheduleOptions = {})
     }
   }
   placeBreaks(p, shifts);
+  await step(4, 'evaluate');
   shifts.sort((a, b) => a.start - b.start || (a.agentId < b.agentId ? -1 : 1));
   const slots = slotReports(p, shifts);
   const totalShortfallSlots = slots.reduce((s, x) => s + x.shortfall, 0);
@@ -75,6 +83,7 @@ export async function buildSchedule(p: ScheduleProblem, o: ScheduleOptions = {})
   }
   const minutesByAgent: Record<string, number> = {};
   for (const a of w.agents) minutesByAgent[a.spec.agentId] = a.minutes;
+  await step(5, 'done');
   return {
     shifts,
     slots,
