@@ -85,7 +85,7 @@ export class RtcpSession {
       o += 20;
     }
     if (hasBlock) {
-      const ssrcIn = ep.stats().ssrcIn ?? 0;
+      const ssrcIn = ep.ssrcIn ?? 0;
       this.#fractionLost = r.takeFractionLost();
       b.writeUInt32BE(ssrcIn >>> 0, o);
       b.writeUInt32BE(((this.#fractionLost << 24) | (Math.min(r.lost, 0x7fffff) & 0xffffff)) >>> 0, o + 4);

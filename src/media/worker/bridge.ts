@@ -5,18 +5,18 @@
  * Listeners (recorder, DTMF) tap the legs without slowing the relay.
  */
 import { SwbError } from '../../kernel/errors.js';
-import type { PacketSink, RtpEndpoint } from '../endpoint/rtp-endpoint.js';
+import type { MediaLeg, PacketSink } from '../endpoint/media-leg.js';
 import type { BridgeMode } from '../media-types.js';
 
 export class Bridge {
   readonly id: string;
-  readonly a: RtpEndpoint;
-  readonly b: RtpEndpoint;
+  readonly a: MediaLeg;
+  readonly b: MediaLeg;
   readonly #toB: PacketSink;
   readonly #toA: PacketSink;
   #closed = false;
 
-  constructor(id: string, a: RtpEndpoint, b: RtpEndpoint) {
+  constructor(id: string, a: MediaLeg, b: MediaLeg) {
     if (a === b)
       throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
         method: 'BRIDGE_CREATE',
@@ -45,7 +45,7 @@ export class Bridge {
     return this.a.codec === this.b.codec ? 'relay' : 'transcode';
   }
 
-  involves(ep: RtpEndpoint): boolean {
+  involves(ep: MediaLeg): boolean {
     return ep === this.a || ep === this.b;
   }
 

@@ -9,12 +9,12 @@ import { FRAME_SAMPLES } from '../audio.js';
 import { codecByName } from '../codecs/codec.js';
 import { InbandDtmfDetector } from '../dtmf/goertzel.js';
 import { Rfc4733Receiver, Rfc4733Sender } from '../dtmf/rfc4733.js';
-import type { PayloadTap, RtpEndpoint } from '../endpoint/rtp-endpoint.js';
+import type { MediaLeg, PayloadTap } from '../endpoint/media-leg.js';
 
 const GAP_MS = 60;
 
 export class DtmfTap {
-  readonly #ep: RtpEndpoint;
+  readonly #ep: MediaLeg;
   readonly #rx: Rfc4733Receiver;
   #inband: InbandDtmfDetector | null = null;
   readonly #pcm = new Int16Array(FRAME_SAMPLES * 8);
@@ -25,7 +25,7 @@ export class DtmfTap {
   readonly #pkt = Buffer.alloc(16);
   #senderPt = -1;
 
-  constructor(ep: RtpEndpoint) {
+  constructor(ep: MediaLeg) {
     this.#ep = ep;
     this.#rx = new Rfc4733Receiver({ onDigit: (d) => ep.emit('dtmf', { ...d, source: 'rfc4733' }) });
     this.#tap = (payload, h, codec, now) => {

@@ -6,7 +6,7 @@
  */
 import { clamp16, FRAME_SAMPLES } from '../audio.js';
 import { codecByName } from '../codecs/codec.js';
-import type { PayloadTap, RtpEndpoint } from '../endpoint/rtp-endpoint.js';
+import type { MediaLeg, PayloadTap } from '../endpoint/media-leg.js';
 import type { RecordStoppedBody } from '../media-types.js';
 import { SampleFifo } from './sample-fifo.js';
 import type { WavSink } from './wav-sink.js';
@@ -15,7 +15,7 @@ const PROGRESS_EVERY_MS = 5000;
 
 export class LegRecording {
   readonly id: string;
-  readonly endpoint: RtpEndpoint;
+  readonly endpoint: MediaLeg;
   readonly #sink: WavSink;
   readonly #inFifo = new SampleFifo();
   readonly #outFifo = new SampleFifo();
@@ -29,7 +29,7 @@ export class LegRecording {
   #stopped = false;
   #nextProgressMs = -1;
 
-  constructor(id: string, endpoint: RtpEndpoint, sink: WavSink) {
+  constructor(id: string, endpoint: MediaLeg, sink: WavSink) {
     this.id = id;
     this.endpoint = endpoint;
     this.#sink = sink;

@@ -1,0 +1,214 @@
+/**
+ * What every leg of the media plane shares, whatever carries its packets (plain UDP RTP, or
+ * WebRTC's DTLS-SRTP): the accepted-packet path (payload type check, receive statistics, taps,
+ * sink), and the sending path (re-stamping into our own outgoing stream, payload type mapping,
+ * G.711 transcoding, output taps). Subclasses provide the transport: `transmit(pkt, len)`.
+ */
+import { ALAW_TO_ULAW, ULAW_TO_ALAW } from '../codecs/g711.js';
+import type { EndpointCounters, EndpointStats, MediaCodecName, MediaEventMap } from '../media-types.js';
+import { createRtpHeader, type RtpHeader, readRtpHeader, writeRtpHeader } from '../rtp/rtp-packet.js';
+import { OutStream } from './out-stream.js';
+import { ReceiverStats } from './receiver-stats.js';
+
+/** Largest RTP datagram accepted (Ethernet MTU); anything bigger is dropped as oversized. */
+export const MAX_RTP_PACKET = 1500;
+
+export type EndpointEmit = <N extends keyof MediaEventMap>(name: N, body: MediaEventMap[N]) => void;
+
+/** Receives every accepted RTP packet of a leg (the bridge forwarding it to the other leg). */
+export type PacketSink = (from: MediaLeg, buf: Buffer, h: RtpHeader, nowMs: number) => void;
+/** Sees the audio payload of accepted packets (recorder, DTMF detector). Must copy what it keeps. */
+export type PayloadTap = (payload: Uint8Array, h: RtpHeader, codec: MediaCodecName, nowMs: number) => void;
+
+export const PT_OF: Record<MediaCodecName, number> = { PCMU: 0, PCMA: 8 };
+
+export function newCounters(): EndpointCounters {
+  return {
+    packetsIn: 0,
+    packetsOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    droppedMalformed: 0,
+    droppedOversized: 0,
+    droppedWrongSource: 0,
+    droppedWrongSsrc: 0,
+    droppedWrongPt: 0,
+    rtcpIn: 0,
+    rtcpOut: 0,
+  };
+}
+
+export abstract class MediaLeg {
+  readonly id: string;
+  readonly out: OutStream;
+  readonly recv = new ReceiverStats();
+  readonly counters: EndpointCounters = newCounters();
+  sink: PacketSink | null = null;
+  readonly inputTaps = new Set<PayloadTap>();
+  readonly outputTaps = new Set<PayloadTap>();
+  /** When set (a player owns the leg), relayed packets towards this leg are dropped. */
+  relayMuted = false;
+  /** Set while RFC 4733 digits go out: relayed audio pauses (one stream, no seq clashes). */
+  sendingDtmf = false;
+  codec: MediaCodecName = 'PCMU';
+  telephoneEventPt = -1;
+  readonly emit: EndpointEmit;
+  protected readonly header: RtpHeader = createRtpHeader();
+  protected readonly scratch = Buffer.alloc(MAX_RTP_PACKET);
+  /** True once the far end is known (SDP/answer): nothing is sent or accepted before. */
+  protected remoteSet = false;
+  #closed = false;
+  readonly #salt: number;
+
+  constructor(id: string, emit: EndpointEmit) {
+    this.id = id;
+    this.emit = emit;
+    const rnd = new Uint32Array(4);
+    crypto.getRandomValues(rnd);
+    this.out = new OutStream(rnd[0]!, rnd[1]! & 0xffff, rnd[2]!);
+    this.#salt = rnd[3]!;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Sends `len` bytes of a complete RTP packet on this leg's transport. */
+  protected abstract transmit(pkt: Buffer, len: number): void;
+
+  abstract tick(nowMs: number): void;
+
+  abstract stats(): EndpointStats;
+
+  /**
+   * Parses and validates an incoming packet; returns false (counted) if it is not acceptable RTP
+   * for this leg. On true, `this.header` holds the parsed header.
+   */
+  protected parse(buf: Buffer, len: number): boolean {
+    if (len > MAX_RTP_PACKET) {
+      this.counters.droppedOversized++;
+      return false;
+    }
+    if (!readRtpHeader(buf, len, this.header)) {
+      this.counters.droppedMalformed++;
+      return false;
+    }
+    if (!this.remoteSet) {
+      this.counters.droppedWrongSource++;
+      return false;
+    }
+    const pt = this.header.payloadType;
+    if (pt !== PT_OF[this.codec] && pt !== this.telephoneEventPt) {
+      this.counters.droppedWrongPt++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Delivers a parsed, accepted packet: statistics, taps, then the sink. */
+  protected accept(buf: Buffer, len: number, now: number): void {
+    const h = this.header;
+    this.counters.packetsIn++;
+    this.counters.bytesIn += len;
+    if (h.payloadType === PT_OF[this.codec]) this.recv.update(h.sequence, h.timestamp, now);
+    if (this.inputTaps.size > 0) {
+      const payload = buf.subarray(h.headerLength, h.headerLength + h.payloadLength);
+      for (const tap of this.inputTaps) tap(payload, h, this.codec, now);
+    }
+    this.sink?.(this, buf, h, now);
+  }
+
+  /**
+   * Sends a packet relayed from `from` (its Buffer, header parsed into `h`): re-stamps SSRC/seq/ts
+   * into our stream, maps the payload type, transcodes G.711 if the codecs differ.
+   */
+  relay(from: MediaLeg, buf: Buffer, h: RtpHeader, nowMs: number): void {
+    if (this.#closed || !this.remoteSet || this.relayMuted || this.sendingDtmf) return;
+    const inPt = h.payloadType;
+    let outPt: number;
+    let transcode: Uint8Array | null = null;
+    if (inPt === from.telephoneEventPt) {
+      if (this.telephoneEventPt < 0) return;
+      outPt = this.telephoneEventPt;
+    } else {
+      outPt = PT_OF[this.codec];
+      if (from.codec !== this.codec) transcode = this.codec === 'PCMA' ? ULAW_TO_ALAW : ALAW_TO_ULAW;
+    }
+    let pkt: Buffer = buf;
+    let len = h.headerLength + h.payloadLength;
+    let off = h.headerLength;
+    if (h.headerLength !== 12 || h.padding) {
+      // strip CSRC/extension/padding into our scratch buffer
+      buf.copy(this.scratch, 12, h.headerLength, h.headerLength + h.payloadLength);
+      pkt = this.scratch;
+      off = 12;
+      len = 12 + h.payloadLength;
+    }
+    const fresh = this.out.mapRelayed(from.sourceKey(h.ssrc), h.sequence, h.timestamp, nowMs);
+    writeRtpHeader(pkt, {
+      marker: h.marker || fresh,
+      payloadType: outPt,
+      sequence: this.out.seq,
+      timestamp: this.out.ts,
+      ssrc: this.out.ssrc,
+    });
+    if (transcode) {
+      for (let i = off; i < len; i++) pkt[i] = transcode[pkt[i]!]!;
+    }
+    if (this.outputTaps.size > 0 && outPt !== this.telephoneEventPt) {
+      const payload = pkt.subarray(off, len);
+      for (const tap of this.outputTaps) tap(payload, h, this.codec, nowMs);
+    }
+    this.#count(len);
+    this.transmit(pkt, len);
+  }
+
+  /** Sends one payload we generated (player, mixer) in our codec: `payload` is already encoded. */
+  sendPayload(payload: Uint8Array, samples: number, nowMs: number, marker = false): void {
+    if (this.#closed || !this.remoteSet) return;
+    const fresh = this.out.nextGenerated(samples, nowMs);
+    const pkt = this.scratch;
+    writeRtpHeader(pkt, {
+      marker: marker || fresh,
+      payloadType: PT_OF[this.codec],
+      sequence: this.out.seq,
+      timestamp: this.out.ts,
+      ssrc: this.out.ssrc,
+    });
+    pkt.set(payload, 12);
+    if (this.outputTaps.size > 0) {
+      for (const tap of this.outputTaps) tap(payload, this.header, this.codec, nowMs);
+    }
+    this.#count(12 + payload.length);
+    this.transmit(pkt, 12 + payload.length);
+  }
+
+  /** Sends a fully built RTP packet (DTMF events). */
+  sendRaw(pkt: Buffer, len: number): void {
+    if (this.#closed || !this.remoteSet) return;
+    this.#count(len);
+    this.transmit(pkt, len);
+  }
+
+  #count(len: number): void {
+    this.counters.packetsOut++;
+    this.counters.bytesOut += len;
+    this.out.packets++;
+    this.out.octets += len - 12;
+    this.out.lastRtpTs = this.out.ts;
+  }
+
+  /** Key of an incoming stream for the outgoing mapping: salted per leg so a transfer restarts it. */
+  sourceKey(ssrc: number): number {
+    return (ssrc ^ this.#salt) >>> 0;
+  }
+
+  /** Local teardown: no more packets in or out. Subclasses close their transport. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.sink = null;
+    this.inputTaps.clear();
+    this.outputTaps.clear();
+  }
+}
