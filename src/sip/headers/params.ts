@@ -31,34 +31,77 @@ export function indexOfTopLevel(s: string, ch: string, from = 0): number {
   return -1;
 }
 
-const PARAM_NAME_RE = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
-const PARAM_VALUE_RE = /^(?:[A-Za-z0-9\-.!%*_+`'~:]+|\[[0-9A-Fa-f:.]+\]|"(?:[^"\\]|\\[\s\S])*")$/;
+// token characters (RFC 3261 25.1): alphanum and - . ! % * _ + ` ' ~
+const TOKEN = new Uint8Array(128);
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~")
+  TOKEN[c.charCodeAt(0)] = 1;
+
+function isTokenChar(c: number): boolean {
+  return c < 128 && TOKEN[c] === 1;
+}
+
+function isWsp(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
 
 /**
  * Parse `;a=b;c;d="x y"` (the text starting at the first ';', or empty). Whitespace around
- * ';' and '=' is allowed (LWS). Throws SWB_SIP_PARSE on a bad name or value.
+ * ';' and '=' is allowed (LWS). Values are token, host (IPv6 with or without brackets) or
+ * quoted-string. Throws SWB_SIP_PARSE on a bad name or value. Single pass, no regex.
  */
 export function parseParams(text: string): Params {
   const params: Params = {};
-  let rest = text.trim();
-  if (rest === '') return params;
-  if (rest[0] !== ';') fail(`unexpected text before parameters: '${rest.slice(0, 40)}'`);
-  while (rest.length > 0) {
-    rest = rest.slice(1); // skip ';'
-    let end = indexOfTopLevel(rest, ';');
-    if (end < 0) end = rest.length;
-    const part = rest.slice(0, end).trim();
-    rest = rest.slice(end);
-    const eq = part.indexOf('=');
-    const name = (eq < 0 ? part : part.slice(0, eq)).trim();
-    if (!PARAM_NAME_RE.test(name)) fail(`bad parameter name '${name.slice(0, 40)}'`);
-    if (eq < 0) {
-      params[name.toLowerCase()] = null;
-    } else {
-      const value = part.slice(eq + 1).trim();
-      if (!PARAM_VALUE_RE.test(value)) fail(`bad value for parameter '${name}'`);
-      params[name.toLowerCase()] = value;
+  const n = text.length;
+  let i = 0;
+  while (i < n && isWsp(text.charCodeAt(i))) i++;
+  if (i === n) return params;
+  if (text.charCodeAt(i) !== 0x3b) fail(`unexpected text before parameters: '${text.slice(i, i + 40)}'`);
+  while (i < n) {
+    i++; // ';'
+    while (i < n && isWsp(text.charCodeAt(i))) i++;
+    const ns = i;
+    while (i < n && isTokenChar(text.charCodeAt(i))) i++;
+    if (i === ns) fail('empty or bad parameter name');
+    const name = text.slice(ns, i);
+    while (i < n && isWsp(text.charCodeAt(i))) i++;
+    let value: string | null = null;
+    if (i < n && text.charCodeAt(i) === 0x3d) {
+      i++;
+      while (i < n && isWsp(text.charCodeAt(i))) i++;
+      const vs = i;
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        for (;;) {
+          if (i >= n) fail(`unterminated quoted value for parameter '${name}'`);
+          const q = text.charCodeAt(i);
+          if (q === 0x5c) i += 2;
+          else if (q === 0x22) {
+            i++;
+            break;
+          } else i++;
+        }
+      } else if (c === 0x5b) {
+        const close = text.indexOf(']', i);
+        if (close < 0) fail(`bad value for parameter '${name}'`);
+        for (let k = i + 1; k < close; k++) {
+          const h = text.charCodeAt(k);
+          if (
+            !((h >= 0x30 && h <= 0x3a) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66) || h === 0x2e)
+          ) {
+            fail(`bad value for parameter '${name}'`);
+          }
+        }
+        i = close + 1;
+      } else {
+        while (i < n && (isTokenChar(text.charCodeAt(i)) || text.charCodeAt(i) === 0x3a)) i++;
+      }
+      if (i === vs) fail(`bad value for parameter '${name}'`);
+      value = text.slice(vs, i);
+      while (i < n && isWsp(text.charCodeAt(i))) i++;
     }
+    if (i < n && text.charCodeAt(i) !== 0x3b) fail(`bad value for parameter '${name}'`);
+    params[name.toLowerCase()] = value;
   }
   return params;
 }

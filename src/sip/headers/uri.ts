@@ -32,20 +32,34 @@ export function uriScheme(uri: string): string | undefined {
 // user = 1*( unreserved / escaped / user-unreserved ); password likewise with & = + $ ,
 const USER_RE = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/;
 const PASSWORD_RE = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,]|%[0-9A-Fa-f]{2})*$/;
-const LABEL_RE = /^[A-Za-z0-9-]+$/;
 const IPV4_RE = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const IPV6REF_RE = /^\[[0-9A-Fa-f:.]+\]$/;
 
 export function isValidHost(host: string): boolean {
   if (IPV6REF_RE.test(host)) return isIPv6(host.slice(1, -1));
   if (IPV4_RE.test(host)) return host.split('.').every((o) => Number(o) <= 255);
-  // hostname = *( domainlabel "." ) toplabel [ "." ]; a toplabel starts with a letter
-  if (host.length === 0 || host.length > 255) return false;
-  const labels = (host.endsWith('.') ? host.slice(0, -1) : host).split('.');
-  for (const l of labels) {
-    if (!LABEL_RE.test(l) || l.startsWith('-') || l.endsWith('-')) return false;
+  // hostname = *( domainlabel "." ) toplabel [ "." ]; labels of alphanum and inner '-';
+  // the toplabel starts with a letter. Single pass, no regex.
+  const n = host.length;
+  if (n === 0 || n > 255) return false;
+  const end = host.charCodeAt(n - 1) === 0x2e ? n - 1 : n;
+  let labelStart = 0;
+  let prev = 0x2e;
+  for (let i = 0; i < end; i++) {
+    const c = host.charCodeAt(i);
+    if (c === 0x2e) {
+      if (prev === 0x2e || prev === 0x2d) return false;
+      labelStart = i + 1;
+    } else if (c === 0x2d) {
+      if (prev === 0x2e) return false;
+    } else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) {
+      return false;
+    }
+    prev = c;
   }
-  return /^[A-Za-z]/.test(labels[labels.length - 1]!);
+  if (prev === 0x2e || prev === 0x2d) return false;
+  const first = host.charCodeAt(labelStart) | 0x20;
+  return first >= 0x61 && first <= 0x7a;
 }
 
 export function isIPv6(s: string): boolean {

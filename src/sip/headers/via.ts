@@ -26,14 +26,62 @@ function fail(reason: string): never {
 const VIA_RE =
   /^([A-Za-z0-9\-.!%*_+`'~]+)\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s+(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-.]+)(?:\s*:\s*(\d{1,5}))?\s*(;[\s\S]*)?$/;
 
+/** Fast path for the canonical `SIP/2.0/T host[:port][;params]` form; undefined when not canonical. */
+function splitCanonical(t: string): [string, string, string, string | undefined, string] | undefined {
+  if (!t.startsWith('SIP/2.0/')) return undefined;
+  const sp = t.indexOf(' ', 8);
+  if (sp < 0) return undefined;
+  const transport = t.slice(8, sp);
+  let i = sp + 1;
+  const n = t.length;
+  let hostEnd: number;
+  if (t.charCodeAt(i) === 0x5b) {
+    hostEnd = t.indexOf(']', i) + 1;
+    if (hostEnd <= 0) return undefined;
+  } else {
+    hostEnd = i;
+    for (; hostEnd < n; hostEnd++) {
+      const c = t.charCodeAt(hostEnd);
+      if (c === 0x3a || c === 0x3b || c === 0x20 || c === 0x09) break;
+    }
+  }
+  const host = t.slice(i, hostEnd);
+  i = hostEnd;
+  let port: string | undefined;
+  if (t.charCodeAt(i) === 0x3a) {
+    const ps = ++i;
+    while (i < n && t.charCodeAt(i) >= 0x30 && t.charCodeAt(i) <= 0x39) i++;
+    port = t.slice(ps, i);
+  }
+  if (i < n && t.charCodeAt(i) !== 0x3b) return undefined; // LWS or junk: let the full grammar decide
+  return ['SIP/2.0', transport, host, port, t.slice(i)];
+}
+
 export function parseVia(text: string): Via {
-  const m = VIA_RE.exec(text.trim());
-  if (!m) fail('bad Via');
-  const host = m[4]!;
+  const t = text.trim();
+  let protocol: string;
+  let transportRaw: string;
+  let host: string;
+  let portText: string | undefined;
+  let paramText: string;
+  const fast = splitCanonical(t);
+  if (fast && fast[1] !== '' && fast[2] !== '' && fast[3] !== '') {
+    [protocol, transportRaw, host, portText, paramText] = fast;
+    if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(transportRaw)) fail('bad Via transport');
+    if (portText !== undefined && (portText.length > 5 || portText.length === 0)) fail('bad Via port');
+  } else {
+    const m = VIA_RE.exec(t);
+    if (!m) fail('bad Via');
+    protocol = `${m[1]!.toUpperCase()}/${m[2]}`;
+    transportRaw = m[3]!;
+    host = m[4]!;
+    portText = m[5];
+    paramText = m[6] ?? '';
+  }
   if (!isValidHost(host)) fail('bad Via host');
-  const port = m[5] !== undefined ? Number(m[5]) : undefined;
+  const port = portText !== undefined ? Number(portText) : undefined;
   if (port !== undefined && (port > 65535 || port === 0)) fail('bad Via port');
-  const params = parseParams(m[6] ?? '');
+  const params = parseParams(paramText);
   const branch = params['branch'];
   if (branch === null) fail('Via branch without value');
   const rp = params['rport'];
@@ -43,8 +91,8 @@ export function parseVia(text: string): Via {
   if ('ttl' in params && !/^\d{1,3}$/.test(params['ttl'] ?? '')) fail('bad Via ttl');
   if ('maddr' in params && !isValidHost(params['maddr'] ?? '')) fail('bad Via maddr');
   return {
-    protocol: `${m[1]!.toUpperCase()}/${m[2]}`,
-    transport: m[3]!.toUpperCase(),
+    protocol,
+    transport: transportRaw.toUpperCase(),
     host,
     port,
     params,
