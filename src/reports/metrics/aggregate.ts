@@ -24,7 +24,7 @@ import {
   type SurveyMetrics,
   surveyMetrics,
 } from './definitions.js';
-import { markFirstContactResolution } from './fcr.js';
+import { FCR_NOT_ELIGIBLE, markFirstContactResolution } from './fcr.js';
 
 export interface ReportOptions {
   readonly tenantId: string;
@@ -98,30 +98,27 @@ function contactKeys(r: ContactRecord, d: Dimension): readonly string[] {
 }
 
 class Buckets<C> {
-  readonly #map = new Map<string, { start: number; key: string; c: C }>();
+  readonly #map = new Map<number, Map<string, C>>();
   constructor(readonly make: () => C) {}
   get(start: number, key: string): C {
-    const id = `${start}\u0000${key}`;
-    let e = this.#map.get(id);
-    if (!e) {
-      e = { start, key, c: this.make() };
-      this.#map.set(id, e);
-    }
-    return e.c;
+    let inner = this.#map.get(start);
+    if (!inner) this.#map.set(start, (inner = new Map()));
+    let c = inner.get(key);
+    if (!c) inner.set(key, (c = this.make()));
+    return c;
   }
   rows<M>(o: ReportOptions, metric: (c: C) => M): ReportRow<M, C>[] {
     const out: ReportRow<M, C>[] = [];
-    for (const e of this.#map.values()) {
-      out.push({
-        bucketStart: e.start,
-        bucketEnd: nextBucketStart(e.start, o.granularity, o.timeZone, o.weekStartsOn ?? 1),
-        label: localLabel(e.start, o.timeZone),
-        key: e.key,
-        counters: e.c,
-        metrics: metric(e.c),
-      });
+    for (const start of [...this.#map.keys()].sort((a, b) => a - b)) {
+      const bucketEnd = nextBucketStart(start, o.granularity, o.timeZone, o.weekStartsOn ?? 1);
+      const label = localLabel(start, o.timeZone);
+      const inner = this.#map.get(start)!;
+      for (const key of [...inner.keys()].sort()) {
+        const c = inner.get(key)!;
+        out.push({ bucketStart: start, bucketEnd, label, key, counters: c, metrics: metric(c) });
+      }
     }
-    return out.sort((a, b) => a.bucketStart - b.bucketStart || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return out;
   }
 }
 
@@ -137,18 +134,19 @@ export function contactReport(
   };
   const fcr = markFirstContactResolution(records, o.fcrWindowSeconds ?? 7 * 86_400, o.now);
   const buckets = new Buckets(emptyContactCounters);
-  for (const r of records) {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
     checkTenant(r, o.tenantId);
     if (r.direction !== direction || r.offeredAt < o.from || r.offeredAt >= o.to) continue;
     if (o.dimension !== 'ivrNode' && r.queueId === undefined) continue;
     const start = bucketStart(r.offeredAt, o.granularity, o.timeZone, o.weekStartsOn ?? 1);
-    const f = fcr.get(r.contactId);
+    const f = fcr[i]!;
     for (const key of contactKeys(r, o.dimension)) {
       const c = buckets.get(start, key);
       countContact(c, r, opts);
-      if (f !== undefined) {
+      if (f !== FCR_NOT_ELIGIBLE) {
         c.fcrEligible++;
-        if (f) c.fcrResolved++;
+        if (f === 1) c.fcrResolved++;
       }
     }
   }

@@ -6,27 +6,31 @@
  */
 import type { ContactRecord } from '../types.js';
 
+export const FCR_NOT_ELIGIBLE = -1;
+
+/** Per record (same index): 1 resolved, 0 repeat within the window, −1 not eligible. */
 export function markFirstContactResolution(
   records: readonly ContactRecord[],
   windowSeconds: number,
   now: number,
-): Map<string, boolean> {
-  const byCustomer = new Map<string, ContactRecord[]>();
-  for (const r of records) {
+): Int8Array {
+  const out = new Int8Array(records.length).fill(FCR_NOT_ELIGIBLE);
+  const byCustomer = new Map<string, number[]>();
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
     if (r.customerKey === undefined || r.direction !== 'inbound') continue;
-    let list = byCustomer.get(r.customerKey);
-    if (!list) byCustomer.set(r.customerKey, (list = []));
-    list.push(r);
+    const list = byCustomer.get(r.customerKey);
+    if (list) list.push(i);
+    else byCustomer.set(r.customerKey, [i]);
   }
-  const out = new Map<string, boolean>();
   const w = windowSeconds * 1000;
   for (const list of byCustomer.values()) {
-    list.sort((a, b) => a.offeredAt - b.offeredAt);
-    for (let i = 0; i < list.length; i++) {
-      const r = list[i]!;
+    if (list.length > 1) list.sort((a, b) => records[a]!.offeredAt - records[b]!.offeredAt);
+    for (let k = 0; k < list.length; k++) {
+      const r = records[list[k]!]!;
       if (r.answeredAt === undefined || r.offeredAt + w > now) continue;
-      const next = list[i + 1];
-      out.set(r.contactId, !(next !== undefined && next.offeredAt <= r.offeredAt + w));
+      const next = list[k + 1];
+      out[list[k]!] = next !== undefined && records[next]!.offeredAt <= r.offeredAt + w ? 0 : 1;
     }
   }
   return out;
