@@ -35,7 +35,7 @@ for (const engine of ENGINES) {
       B.tenant = json<Obj>(created);
       a = await login(t.app, 'demo', 'admin');
       b = await login(t.app, 'bravo', 'admin', 'BravoPass#1');
-      const post = async (url: string, payload: unknown) => {
+      const post = async (url: string, payload: Record<string, unknown>) => {
         const r = await t.app.inject({ method: 'POST', url, headers: { cookie: b }, payload });
         assert.equal(r.statusCode, 201, `${url}: ${r.body}`);
         return json<Obj & { key?: string }>(r);
