@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { isSwbError } from '../../../src/kernel/errors.js';
 import { accuracy } from '../../../src/wfm/forecast/accuracy.js';
 import { backtest, forecastQueue } from '../../../src/wfm/forecast/backtest.js';
+import { historyFromContacts } from '../../../src/wfm/forecast/from-records.js';
 import { regressionForecast } from '../../../src/wfm/forecast/regression.js';
 import { seasonalNaive } from '../../../src/wfm/forecast/seasonal-naive.js';
 import { syntheticHistory } from '../../../src/wfm/forecast/synthetic.js';
@@ -139,5 +140,43 @@ describe('forecasting', () => {
         (e) => isSwbError(e, 'SWB_WFM_INPUT'),
       );
     }
+  });
+});
+
+describe('historyFromContacts', () => {
+  it('maps records to local wall-clock slots; the repeated DST hour is summed', () => {
+    const rec = (id: string, at: number) => ({
+      tenantId: 't1',
+      contactId: id,
+      direction: 'inbound' as const,
+      queueId: 'q',
+      offeredAt: at,
+      answeredAt: at + 5000,
+      endedAt: at + 200_000,
+      talkSeconds: 200,
+      holdSeconds: 0,
+      acwSeconds: 40,
+    });
+    // New York, 2026-11-01: 01:30 EDT (05:30Z) and 01:30 EST (06:30Z) are the same wall-clock slot
+    const h = historyFromContacts(
+      [
+        rec('a', Date.UTC(2026, 10, 1, 5, 30)),
+        rec('b', Date.UTC(2026, 10, 1, 6, 30)),
+        rec('c', Date.UTC(2026, 10, 2, 14)),
+      ],
+      {
+        tenantId: 't1',
+        queueId: 'q',
+        timeZone: 'America/New_York',
+        startDate: { year: 2026, month: 11, day: 1 },
+        days: 2,
+        slotMinutes: 30,
+      },
+    );
+    assert.equal(h.startWeekday, 0); // Sunday
+    assert.equal(h.calls[3], 2); // slot 01:30 of day 0
+    assert.equal(h.calls[48 + 18], 1); // 09:00 local on day 1
+    assert.equal(h.ahtSeconds![3], 240);
+    assert.equal(sum(h.calls), 3);
   });
 });
