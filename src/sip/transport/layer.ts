@@ -156,6 +156,7 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
   #listenServer(kind: SipTransportKind, server: Server | HttpServer, ep: Endpoint): Promise<void> {
     return new Promise((resolve, reject) => {
       server.once('error', reject);
+      server.maxConnections = this.#o.maxConnections ?? 10_000;
       server.listen(ep.port, ep.host, () => {
         server.off('error', reject);
         server.on('error', (err) => this.#o.logger.warn({ err, kind }, 'sip listener error'));

@@ -76,6 +76,8 @@ export interface TransportLayerOptions {
   /** Malformed messages answered per source address per window before going silent. Default 20 / 10 s. */
   malformedBurst?: number;
   malformedWindowMs?: number;
+  /** Accepted connections per stream/WebSocket listener (beyond it new ones are refused). Default 10,000. */
+  maxConnections?: number;
   /** Stream connections idle this long are closed. Default 10 minutes. */
   idleTimeoutMs?: number;
   /** TLS client options for outbound TLS (e.g. ca, rejectUnauthorized in tests). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { systemClock } from '../../../src/kernel/clock.js';
+import { FakeClock, systemClock } from '../../../src/kernel/clock.js';
 import { silentLogger } from '../../../src/kernel/logger.js';
 import { parseVia } from '../../../src/sip/headers/via.js';
 import { createResponse, getHeader, type SipMessage, type SipRequest } from '../../../src/sip/message.js';
@@ -208,4 +208,61 @@ describe('WebSocket transports (RFC 7118)', () => {
       }
     });
   }
+});
+
+describe('connection housekeeping (fake clock)', () => {
+  it('closes a stream connection idle for the timeout, keeps an active one', async () => {
+    const clock = new FakeClock();
+    const layer = await createTransportLayer({
+      tcp: { host: '127.0.0.1', port: 0 },
+      clock,
+      logger: silentLogger,
+      idleTimeoutMs: 60_000,
+    });
+    const port = layer.listening()[0]!.localPort;
+    const s = await new Promise<Socket>((resolve) => {
+      const c = connect(port, '127.0.0.1', () => resolve(c));
+    });
+    try {
+      const got = msgOf(layer);
+      s.write(options({ host: '127.0.0.1', port: 1, transport: 'TCP', branch: 'z9hG4bKidle' }));
+      await got;
+      assert.equal(layer.connectionCount(), 1);
+      clock.advance(30_000);
+      assert.equal(layer.connectionCount(), 1, 'not idle long enough');
+      const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
+      clock.advance(60_000);
+      assert.equal(layer.connectionCount(), 0);
+      await closed;
+    } finally {
+      s.destroy();
+      await layer.close();
+    }
+  });
+
+  it('refuses connections beyond maxConnections', async () => {
+    const layer = await createTransportLayer({
+      tcp: { host: '127.0.0.1', port: 0 },
+      clock: systemClock,
+      logger: silentLogger,
+      maxConnections: 1,
+    });
+    const port = layer.listening()[0]!.localPort;
+    const dial = () =>
+      new Promise<Socket>((resolve) => {
+        const c = connect(port, '127.0.0.1', () => resolve(c));
+      });
+    const first = await dial();
+    try {
+      const got = msgOf(layer);
+      first.write(options({ host: '127.0.0.1', port: 1, transport: 'TCP', branch: 'z9hG4bKmax1' }));
+      await got;
+      const second = await dial();
+      await new Promise<void>((resolve) => second.on('close', () => resolve()));
+      assert.equal(layer.connectionCount(), 1);
+    } finally {
+      first.destroy();
+      await layer.close();
+    }
+  });
 });
