@@ -11,11 +11,12 @@ import { simulateQueue } from '../../../src/wfm/sim/queue-sim.js';
 const close = (a: number, b: number, tol: number, msg: string) =>
   assert.ok(Math.abs(a - b) <= tol, `${msg}: simulated ${a}, model ${b}, tolerance ${tol}`);
 
-// Long runs: ~110,000 calls after a one-hour warm-up. The tolerances below are about three
-// standard errors of these estimators at this run length (batch-means estimate for correlated
-// waits); the fixed seeds make every run identical.
+// Long runs: ~110,000 calls after a one-hour warm-up. Spread of a single run measured over 8 seeds
+// (npx tsx, seeds 1..8): Erlang C case SL sd 0.0085, ASA sd 4.4 %; Erlang A case SL sd 0.0066,
+// P(abandon) sd 0.0034. The tolerances below are 2.5–3 of those standard deviations; the fixed seeds
+// make every run identical, so the tests are deterministic.
 describe('queue simulation', () => {
-  it('agrees with Erlang C (M/M/12, A = 10 E) within ±0.02 SL, ±8 % ASA, ±0.02 occupancy', () => {
+  it('agrees with Erlang C (M/M/12, A = 10 E) within ±0.02 SL, ±12 % ASA, ±0.02 occupancy', () => {
     const sim = simulateQueue({
       seed: 1,
       durationSeconds: 2_000_000,
@@ -35,7 +36,7 @@ describe('queue simulation', () => {
     assert.ok(sim.offered > 100_000 && !sim.truncated);
     close(sim.serviceLevel!, model.serviceLevel, 0.02, 'SL');
     close(sim.probWait!, model.probWait, 0.02, 'P(wait)');
-    close(sim.asaSeconds!, model.asaSeconds!, 0.08 * model.asaSeconds!, 'ASA');
+    close(sim.asaSeconds!, model.asaSeconds!, 0.12 * model.asaSeconds!, 'ASA');
     close(sim.occupancy!, model.occupancy, 0.02, 'occupancy');
   });
 
@@ -60,7 +61,7 @@ describe('queue simulation', () => {
     close(sim.serviceLevel!, model.serviceLevel, 0.02, 'SL of offered');
     close(sim.serviceLevelOfAnswered!, model.serviceLevelOfAnswered, 0.02, 'SL of answered');
     close(sim.abandonRate!, model.probAbandon, 0.01, 'P(abandon)');
-    close(sim.asaSeconds!, model.asaSeconds, 0.08 * model.asaSeconds, 'ASA');
+    close(sim.asaSeconds!, model.asaSeconds, 0.12 * model.asaSeconds, 'ASA');
   });
 
   it('agents follow a staffing plan: callers abandon while nobody is staffed, then get answered', () => {
