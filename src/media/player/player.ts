@@ -1,9 +1,10 @@
 /**
  * Player: a pure frame source with a queue of prompts (WAV files or bytes, or PCM such as TTS
  * output). read(frame) is called once per 20 ms tick and fills the frame with the current prompt
- * (or silence). WAV files are loaded and converted to 8 kHz mono when enqueued (file read is
+ * (or silence). WAV files are loaded and decoded to mono when enqueued (file read is
  * asynchronous; until loaded the player yields silence and the prompt has not started).
- * 16 kHz sources go through the FIR resampler; other rates are rejected as 'error'.
+ * 16 kHz sources go through the FIR resampler progressively, a frame at a time as they play
+ * (~60 µs per frame), so a long prompt never blocks the event loop; other rates are 'error'.
  *
  * Events: 'prompt-started' (first frame played), 'prompt-finished' (done | interrupted | stopped
  * | error) and 'queue-empty' (after the last prompt ends). A looping prompt (music on hold) plays
@@ -12,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { TypedEmitter } from '../../kernel/events.js';
-import { resampleBuffer } from '../wav/resampler.js';
+import { Resampler, resampleBuffer } from '../wav/resampler.js';
 import { decodeWav, mixToMono } from '../wav/wav-reader.js';
 import type { PlayerEvents, PromptEndReason, PromptSpec } from './player-types.js';
 
@@ -20,7 +21,12 @@ export type { PlayerEvents, PromptSource, PromptSpec } from './player-types.js';
 
 interface Item {
   spec: PromptSpec;
+  /** 8 kHz output (for 16 kHz sources filled progressively up to `converted`). */
   pcm: Int16Array | null;
+  src: Int16Array | null;
+  rs: Resampler | null;
+  inPos: number;
+  converted: number;
   state: 'loading' | 'ready' | 'error';
   error?: string;
   pos: number;
@@ -33,16 +39,46 @@ export interface PlayerOptions {
   onListenerError?: (err: unknown) => void;
 }
 
-function toPcm8k(pcm: Int16Array, rate: number): Int16Array {
-  if (rate === 8000) return pcm;
-  if (rate === 16000) return resampleBuffer(pcm, 16000, 8000);
-  throw new Error(`unsupported sample rate ${rate} (8000 or 16000)`);
+function checkRate(rate: number): void {
+  if (rate !== 8000 && rate !== 16000) throw new Error(`unsupported sample rate ${rate} (8000 or 16000)`);
 }
 
-/** Converts WAV bytes to 8 kHz mono PCM; throws on unsupported input. */
+/** Converts WAV bytes to 8 kHz mono PCM at once; throws on unsupported input. */
 export function wavTo8kMono(bytes: Uint8Array): Int16Array {
   const { info, channels } = decodeWav(bytes);
-  return toPcm8k(mixToMono(channels), info.sampleRate);
+  checkRate(info.sampleRate);
+  return resampleBuffer(mixToMono(channels), info.sampleRate as 8000 | 16000, 8000);
+}
+
+function prepare(item: Item, pcm: Int16Array, rate: number): void {
+  checkRate(rate);
+  if (rate === 8000) {
+    item.pcm = pcm;
+    item.converted = pcm.length;
+  } else {
+    item.src = pcm;
+    item.rs = new Resampler(16000, 8000);
+    item.pcm = new Int16Array(pcm.length >> 1);
+    item.converted = 0;
+  }
+  item.state = 'ready';
+}
+
+/** Resamples a 16 kHz source until `upTo` output samples exist. */
+function ensure(item: Item, upTo: number): void {
+  const src = item.src;
+  const rs = item.rs;
+  if (!src || !rs) return;
+  const out = item.pcm!;
+  while (item.converted < upTo && item.inPos < src.length) {
+    const chunk = Math.min(320, src.length - item.inPos);
+    item.converted += rs.process(src, chunk, out, item.inPos, item.converted);
+    item.inPos += chunk;
+  }
+  if (item.inPos >= src.length) {
+    item.src = null;
+    item.rs = null;
+  }
 }
 
 export class Player extends TypedEmitter<PlayerEvents> {
@@ -70,22 +106,33 @@ export class Player extends TypedEmitter<PlayerEvents> {
   /** Adds a prompt; returns a promise that settles when its audio is ready (or failed to load). */
   enqueue(spec: PromptSpec): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    const item: Item = { spec, pcm: null, state: 'loading', pos: 0, started: false };
+    const item: Item = {
+      spec,
+      pcm: null,
+      src: null,
+      rs: null,
+      inPos: 0,
+      converted: 0,
+      state: 'loading',
+      pos: 0,
+      started: false,
+    };
     this.#queue.push(item);
     const src = spec.source;
+    const fromWav = (bytes: Uint8Array) => {
+      const { info, channels } = decodeWav(bytes);
+      prepare(item, mixToMono(channels), info.sampleRate);
+    };
     try {
       if (src.kind === 'pcm') {
-        item.pcm = toPcm8k(src.pcm, src.sampleRate);
-        item.state = 'ready';
+        prepare(item, src.pcm, src.sampleRate);
       } else if (src.kind === 'wav-bytes') {
-        item.pcm = wavTo8kMono(src.bytes);
-        item.state = 'ready';
+        fromWav(src.bytes);
       } else {
         return this.#load(src.path).then(
           (bytes) => {
             try {
-              item.pcm = wavTo8kMono(bytes);
-              item.state = 'ready';
+              fromWav(bytes);
             } catch (e) {
               this.#fail(item, e);
             }
@@ -127,6 +174,7 @@ export class Player extends TypedEmitter<PlayerEvents> {
       }
       let m = pcm.length - item.pos;
       if (m > n - o) m = n - o;
+      if (item.converted < item.pos + m) ensure(item, item.pos + m);
       for (let i = 0; i < m; i++) out[o + i] = pcm[item.pos + i]!;
       item.pos += m;
       o += m;

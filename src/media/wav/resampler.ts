@@ -39,6 +39,7 @@ function designTaps(): Float64Array {
 }
 
 const TAPS = designTaps();
+const SYM_MID = TAPS[HALF]!;
 // polyphase halves for upsampling: even and odd taps, doubled (zero-stuffing halves the gain)
 const EVEN = new Float64Array((RESAMPLER_TAPS + 1) / 2);
 const ODD = new Float64Array((RESAMPLER_TAPS - 1) / 2);
@@ -77,35 +78,47 @@ export class Resampler {
   }
 
   /**
-   * Resamples `n` samples of `input` into `out`; returns samples written. `out` must hold
-   * outputLength(n) samples (output that does not fit is dropped).
+   * Resamples `n` samples of `input` (from `inOffset`) into `out` (from `outOffset`); returns
+   * samples written. Output that does not fit in `out` is dropped. No allocation.
    */
-  process(input: Int16Array, n: number, out: Int16Array): number {
-    if (n > input.length) n = input.length;
+  process(input: Int16Array, n: number, out: Int16Array, inOffset = 0, outOffset = 0): number {
+    if (inOffset + n > input.length) n = input.length - inOffset;
+    if (n <= 0) return 0;
     const b = this.#buf;
     const cap = out.length;
-    let w = 0;
+    let w = outOffset;
     if (this.fromRate === this.toRate) {
-      const m = n < cap ? n : cap;
-      for (let i = 0; i < m; i++) out[i] = input[i]!;
-      return m;
+      const m = n < cap - outOffset ? n : cap - outOffset;
+      for (let i = 0; i < m; i++) out[outOffset + i] = input[inOffset + i]!;
+      return m > 0 ? m : 0;
     }
+    const T = RESAMPLER_TAPS;
+    let pos = this.#pos;
     if (this.fromRate === 16000) {
+      let phase = this.#phase;
       for (let i = 0; i < n; i++) {
-        const newest = this.#push(input[i]!);
-        if ((this.#phase++ & 1) === 1 && w < cap) {
-          let acc = 0;
-          for (let k = 0; k < RESAMPLER_TAPS; k++) acc += TAPS[k]! * b[newest - k]!;
+        pos = pos + 1 === T ? 0 : pos + 1;
+        const x = input[inOffset + i]!;
+        b[pos] = x;
+        b[pos + T] = x;
+        if ((phase++ & 1) === 1 && w < cap) {
+          // symmetric taps: h[k] = h[T-1-k], so pair the samples k and T-1-k apart
+          const newest = pos + T;
+          const oldest = pos + 1;
+          let acc = SYM_MID * b[newest - HALF]!;
+          for (let k = 0; k < HALF; k++) acc += TAPS[k]! * (b[newest - k]! + b[oldest + k]!);
           out[w++] = sat(acc);
         }
       }
-      return w;
+      this.#pos = pos;
+      this.#phase = phase;
+      return w - outOffset;
     }
     // 8 → 16 kHz, polyphase: output 2n uses the even taps, 2n+1 the odd taps, on 8 kHz history
     const ne = EVEN.length;
     const no = ODD.length;
     for (let i = 0; i < n; i++) {
-      const newest = this.#push(input[i]!);
+      const newest = this.#push(input[inOffset + i]!);
       let even = 0;
       for (let k = 0; k < ne; k++) even += EVEN[k]! * b[newest - k]!;
       let odd = 0;
@@ -113,7 +126,7 @@ export class Resampler {
       if (w < cap) out[w++] = sat(even);
       if (w < cap) out[w++] = sat(odd);
     }
-    return w;
+    return w - outOffset;
   }
 
   reset(): void {

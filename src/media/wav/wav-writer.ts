@@ -35,18 +35,17 @@ export class FileSink implements WavSink {
 /** In-memory sink (tests): `bytes` is what a file would contain right now. */
 export class MemorySink implements WavSink {
   bytes = new Uint8Array(0);
+  size = 0;
   closed = false;
   write(data: Uint8Array, length: number, position: number): void {
     if (position + length > this.bytes.length) {
       const grown = new Uint8Array(Math.max(position + length, this.bytes.length * 2));
       grown.set(this.bytes);
       this.bytes = grown;
-      this.size = Math.max(this.size, position + length);
     }
     this.bytes.set(data.subarray(0, length), position);
     this.size = Math.max(this.size, position + length);
   }
-  size = 0;
   /** The written bytes (trimmed). */
   contents(): Uint8Array {
     return this.bytes.slice(0, this.size);
@@ -70,8 +69,10 @@ export class WavWriter {
   readonly channels: 1 | 2;
   readonly #sink: WavSink;
   readonly #buf: Uint8Array;
-  readonly #view: DataView;
+  /** Sample view of #buf (WAV is little-endian, like every platform Node runs on here). */
+  readonly #samples: Int16Array;
   readonly #header = new Uint8Array(WAV_HEADER_BYTES);
+  readonly #headerView = new DataView(this.#header.buffer);
   #fill = 0;
   #dataBytes = 0;
   #closed = false;
@@ -84,7 +85,9 @@ export class WavWriter {
     this.channels = opts.channels ?? 1;
     const frames = Math.max(1, Math.round((this.sampleRate * (opts.flushIntervalMs ?? 1000)) / 1000));
     this.#buf = new Uint8Array(frames * this.channels * 2);
-    this.#view = new DataView(this.#buf.buffer);
+    this.#samples = new Int16Array(this.#buf.buffer);
+    if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
+      throw new Error('big-endian hosts are not supported');
     this.#writeHeader();
   }
 
@@ -105,8 +108,9 @@ export class WavWriter {
   /** Appends `n` mono samples (channels must be 1). */
   writeMono(pcm: Int16Array, n = pcm.length): void {
     if (this.#closed || this.channels !== 1) return;
+    const s = this.#samples;
     for (let i = 0; i < n; i++) {
-      this.#view.setInt16(this.#fill, pcm[i]!, true);
+      s[this.#fill >> 1] = pcm[i]!;
       this.#fill += 2;
       if (this.#fill === this.#buf.length) this.flush();
     }
@@ -115,13 +119,20 @@ export class WavWriter {
   /** Appends `n` sample frames from two channel buffers (channels must be 2); null = silence. */
   writeStereo(left: Int16Array | null, right: Int16Array | null, n: number): void {
     if (this.#closed || this.channels !== 2) return;
-    const v = this.#view;
+    const s = this.#samples;
+    const cap = this.#buf.length;
+    let j = this.#fill >> 1;
     for (let i = 0; i < n; i++) {
-      v.setInt16(this.#fill, left ? left[i]! : 0, true);
-      v.setInt16(this.#fill + 2, right ? right[i]! : 0, true);
-      this.#fill += 4;
-      if (this.#fill === this.#buf.length) this.flush();
+      s[j] = left ? left[i]! : 0;
+      s[j + 1] = right ? right[i]! : 0;
+      j += 2;
+      if (j << 1 === cap) {
+        this.#fill = cap;
+        this.flush();
+        j = 0;
+      }
     }
+    this.#fill = j << 1;
   }
 
   /** Writes buffered audio and patches the header sizes. */
@@ -169,7 +180,7 @@ export class WavWriter {
   }
 
   #patchSizes(): void {
-    const v = new DataView(this.#header.buffer);
+    const v = this.#headerView;
     v.setUint32(4, 36 + this.#dataBytes, true);
     v.setUint32(40, this.#dataBytes, true);
     this.#sink.write(this.#header, WAV_HEADER_BYTES, 0);

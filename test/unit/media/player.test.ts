@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ToneDetector } from '../../../src/media/dtmf/goertzel.js';
 import { Player } from '../../../src/media/player/player.js';
+import { resampleBuffer } from '../../../src/media/wav/resampler.js';
 import { MemorySink, WavWriter } from '../../../src/media/wav/wav-writer.js';
 import { buildSignal } from './signal-util.js';
 
@@ -57,6 +58,8 @@ describe('Player', () => {
     const b = segs(audio, 900);
     assert.equal(b.length, 1);
     assert.ok(Math.abs(b[0]![0]! - 100) <= 10 && Math.abs(b[0]![1]! - 200) <= 10, JSON.stringify(b));
+    // resampled progressively while playing, identical to a whole-buffer conversion
+    assert.deepEqual(audio.subarray(800, 2400), resampleBuffer(tone16k(900, 200), 16000, 8000));
   });
 
   it('loops music on hold until stop()', async () => {
