@@ -85,6 +85,17 @@ export class MediaEndpoint extends MediaObject {
     await this.channel.request('DTMF_SEND', this.id, { digits, ...(durationMs ? { durationMs } : {}) });
   }
 
+  /** WebRTC legs: applies the browser's SDP offer and resolves with our answer. */
+  async acceptOffer(sdp: string): Promise<string> {
+    const r = await this.channel.request(
+      'ENDPOINT_SET_REMOTE',
+      this.id,
+      { kind: 'webrtc', sdp },
+      { timeoutMs: 10_000 },
+    );
+    return r.sdp ?? '';
+  }
+
   stats(): Promise<EndpointStats> {
     return this.channel.request('ENDPOINT_STATS', this.id, {});
   }

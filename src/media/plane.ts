@@ -119,11 +119,7 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
       reason,
       lost.map((e) => e.id),
     );
-    for (const ep of lost) {
-      const body = { reason: 'worker-died' as const, workerId, detail: reason };
-      ep.workerDied('worker-died', reason);
-      this.safeEmit('endpoint-lost', ep.id, body);
-    }
+    for (const ep of lost) ep.workerDied('worker-died', reason);
     for (const rec of recordings) rec.workerDied(await onDisk(rec.path));
     if (this.#closed) return;
     try {
@@ -195,6 +191,7 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
         slot.endpoints.set(id, ep);
         this.#endpointSlot.set(id, slot);
         this.#portOf.set(id, port);
+        ep.on('endpoint-lost', (body) => this.safeEmit('endpoint-lost', id, body));
         ep.on('@close', () => {
           if (slot.endpoints.get(id) === ep) {
             slot.endpoints.delete(id);

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../../kernel/clock.js';
 import { SwbError } from '../../kernel/errors.js';
+import type { EndpointEmit, MediaLeg } from '../endpoint/media-leg.js';
 import { RtpEndpoint } from '../endpoint/rtp-endpoint.js';
 import type { MediaEventMap, MediaEventName, MediaRequest } from '../media-types.js';
 import { Bridge } from './bridge.js';
@@ -26,7 +27,7 @@ export interface WorkerRuntimeOptions {
 export class WorkerRuntime {
   readonly workerId: number;
   readonly #opts: WorkerRuntimeOptions;
-  readonly endpoints = new Map<string, RtpEndpoint>();
+  readonly endpoints = new Map<string, MediaLeg>();
   readonly bridges = new Map<string, Bridge>();
   readonly recordings = new Map<string, LegRecording>();
   readonly #dtmf = new Map<string, DtmfTap>();
@@ -46,7 +47,7 @@ export class WorkerRuntime {
     for (const d of this.#dtmf.values()) d.tick(now);
   }
 
-  #endpoint(id: string): RtpEndpoint {
+  #endpoint(id: string): MediaLeg {
     const ep = this.endpoints.get(id);
     if (!ep) throw new SwbError('SWB_MEDIA_TARGET_NOT_FOUND', { target: id });
     return ep;
@@ -76,29 +77,45 @@ export class WorkerRuntime {
         return {};
       case 'ENDPOINT_CREATE': {
         if (this.endpoints.has(t)) throw new SwbError('SWB_CONFLICT', { resource: `endpoint ${t}` });
-        if (req.body.kind !== 'rtp') {
-          throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
-            method: req.method,
-            reason: 'webrtc endpoints are not built yet',
-          });
-        }
         const clock = this.#opts.clock;
-        const ep = new RtpEndpoint({
+        const common = {
           id: t,
           now: () => clock.monotonic(),
-          emit: (name, body) => this.#opts.emit(t, name, body),
+          emit: ((name, body) => this.#opts.emit(t, name, body)) as EndpointEmit,
           noRtpTimeoutMs: req.body.noRtpTimeoutMs ?? 0,
-          rtcpIntervalMs: this.#opts.rtcpIntervalMs ?? 5000,
-        });
-        await ep.open(req.body.bindAddress, req.body.rtpPort);
+        };
+        let ep: MediaLeg;
+        if (req.body.kind === 'webrtc') {
+          const { WebRtcEndpoint } = await import('../webrtc/webrtc-endpoint.js');
+          ep = new WebRtcEndpoint({
+            ...common,
+            workerId: this.workerId,
+            bindAddress: req.body.bindAddress,
+            port: req.body.rtpPort,
+          });
+        } else {
+          const rtp = new RtpEndpoint({ ...common, rtcpIntervalMs: this.#opts.rtcpIntervalMs ?? 5000 });
+          await rtp.open(req.body.bindAddress, req.body.rtpPort);
+          ep = rtp;
+        }
         this.endpoints.set(t, ep);
         this.#dtmf.set(t, new DtmfTap(ep));
         this.#updateTicker();
-        return { rtpPort: ep.rtpPort, rtcpPort: ep.rtpPort + 1, ssrc: ep.out.ssrc };
+        return { rtpPort: req.body.rtpPort, rtcpPort: req.body.rtpPort + 1, ssrc: ep.out.ssrc };
       }
       case 'ENDPOINT_SET_REMOTE': {
         const ep = this.#endpoint(t);
-        if (req.body.kind !== 'rtp') {
+        if (req.body.kind === 'webrtc') {
+          if (!('answer' in ep)) {
+            throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
+              method: req.method,
+              reason: 'not a WebRTC endpoint',
+            });
+          }
+          const sdp = await (ep as MediaLeg & { answer(sdp: string): Promise<string> }).answer(req.body.sdp);
+          return { sdp };
+        }
+        if (!(ep instanceof RtpEndpoint)) {
           throw new SwbError('SWB_MEDIA_BAD_REQUEST', { method: req.method, reason: 'not an RTP endpoint' });
         }
         const r = req.body;
@@ -191,7 +208,7 @@ export class WorkerRuntime {
     return r;
   }
 
-  async #closeEndpoint(ep: RtpEndpoint): Promise<void> {
+  async #closeEndpoint(ep: MediaLeg): Promise<void> {
     this.endpoints.delete(ep.id);
     for (const [id, b] of this.bridges) {
       if (b.involves(ep)) {
