@@ -86,7 +86,9 @@ export class Baresip {
         const m = JSON.parse(json) as BaresipEvent & { event?: boolean };
         if (m.event) {
           this.events.push(m);
-          this.#waiters = this.#waiters.filter((w) => (w.type === m.type ? (w.resolve(m), false) : true));
+          const due = this.#waiters.filter((w) => w.type === m.type);
+          this.#waiters = this.#waiters.filter((w) => w.type !== m.type);
+          for (const w of due) w.resolve(m);
         }
       } catch {
         // responses to commands are not needed here
