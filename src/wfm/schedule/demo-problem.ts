@@ -22,6 +22,13 @@ export const FULL_TIME: ShiftTemplate = {
   ],
 };
 
+export const NIGHT: ShiftTemplate = {
+  ...FULL_TIME,
+  id: 'nt8',
+  earliestStart: 21 * 60,
+  latestStart: 22 * 60 + 30,
+};
+
 export const PART_TIME: ShiftTemplate = {
   id: 'pt4',
   lengthMinutes: 240,
@@ -52,6 +59,7 @@ export function demoProblem(o: DemoOptions): ScheduleProblem {
   const agents: AgentSpec[] = [];
   for (let i = 0; i < o.agents; i++) {
     const partTime = i % 4 === 3;
+    const night = i % 40 === 5; // a few full-time night workers cover the 24-hour line
     const noWeekends = i % 5 === 1;
     const availability = noWeekends ? [0, 1, 2, 3, 4].map((day) => ({ day, from: 0, to: 1440 })) : undefined;
     agents.push({
@@ -61,7 +69,7 @@ export function demoProblem(o: DemoOptions): ScheduleProblem {
       maxMinutesPerWeek: partTime ? 5 * 240 : 5 * 480,
       availability,
       preferredStart: 7 * 60 + Math.floor(rng.next() * 8) * 60,
-      templates: partTime ? ['pt4'] : ['ft8'],
+      templates: partTime ? ['pt4'] : night ? ['nt8'] : ['ft8'],
     });
   }
   return {
@@ -70,7 +78,7 @@ export function demoProblem(o: DemoOptions): ScheduleProblem {
     days: 7,
     required: rows.map((r) => r.agents),
     agents,
-    templates: [FULL_TIME, PART_TIME],
+    templates: [FULL_TIME, NIGHT, PART_TIME],
     rules: { maxMinutesPerDay: 600, maxMinutesPerWeek: 2400, minRestMinutes: 11 * 60, maxConsecutiveDays: 5 },
     skill: 'voice',
     workload: { calls: fc.calls, ahtSeconds: fc.ahtSeconds, serviceLevelSeconds: 20 },
