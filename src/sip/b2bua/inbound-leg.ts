@@ -81,9 +81,11 @@ export class InboundLeg extends Leg {
     const body = sdp ?? (await this.localSdp());
     if (!this.fsm.is('calling', 'early')) return;
     const se = sessionExpires(this.invite);
+    // RFC 4028 9: honour the UAC's choice of refresher; default to the UAC doing it
+    const weRefresh = se?.refresher === 'uas';
     const extra = se
       ? [
-          { name: 'Session-Expires', value: `${se.interval};refresher=uac` },
+          { name: 'Session-Expires', value: `${se.interval};refresher=${weRefresh ? 'uas' : 'uac'}` },
           { name: 'Require', value: 'timer' },
         ]
       : [];
@@ -92,7 +94,8 @@ export class InboundLeg extends Leg {
     this.#send(200, body, extra);
     d.confirm();
     this.fsm.transition('answered', '200');
-    if (se) this.armSessionTimer(se.interval);
+    if (se && weRefresh) this.armRefresher(se.interval);
+    else if (se) this.armSessionTimer(se.interval);
     this.safeEmit('answered', this.remoteSdp);
   }
 

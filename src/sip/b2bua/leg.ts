@@ -44,6 +44,8 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
   #reinviteQueue: Promise<unknown> = Promise.resolve();
   #reinvitePending = false;
   #sessionTimer: TimerHandle | undefined;
+  /** Set while we expect the peer to refresh the session (RFC 4028, we are not the refresher). */
+  #sessionInterval: number | undefined;
 
   constructor(stack: SipStack, media?: MediaPort) {
     super();
@@ -106,19 +108,29 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
     return this.reinvite('sendrecv');
   }
 
-  /** Send a re-INVITE with our SDP in `direction` (or the given SDP); serialised per leg. */
-  reinvite(direction: Direction | { sdp: string }): Promise<SipResponse | undefined> {
+  /**
+   * Send a re-INVITE with our SDP in `direction` (or the given SDP); serialised per leg. On 491
+   * (glare) it retries up to 3 times after RFC 3261 14.1's wait: 2.1–4 s when we own the
+   * Call-ID (we sent the initial INVITE), 0–2 s otherwise.
+   */
+  reinvite(
+    direction: Direction | { sdp: string },
+    headers: { name: string; value: string }[] = [],
+  ): Promise<SipResponse | undefined> {
     const run = async (): Promise<SipResponse | undefined> => {
       if (!this.fsm.is('answered') || !this.dialog) return undefined;
-      this.#reinvitePending = true;
       try {
-        for (let attempt = 0; attempt < 2; attempt++) {
+        let res: SipResponse | undefined;
+        for (let attempt = 0; attempt < 4; attempt++) {
           const sdp = typeof direction === 'string' ? await this.localSdp(direction) : direction.sdp;
-          const res = await this.dialog.request('INVITE', { body: Buffer.from(sdp) });
-          if (res.status === 491 && attempt === 0) {
-            await new Promise<void>((r) =>
-              this.stack.clock.setTimer(2100 + Math.floor(Math.random() * 1900), r),
-            );
+          if (!this.dialog || !this.fsm.is('answered')) return res;
+          this.#reinvitePending = true;
+          res = await this.dialog.request('INVITE', { body: Buffer.from(sdp), headers });
+          this.#reinvitePending = false;
+          if (res.status === 491 && attempt < 3 && this.fsm.is('answered')) {
+            const owner = this.dialog.role === 'uac';
+            const wait = owner ? 2100 + Math.floor(Math.random() * 1900) : Math.floor(Math.random() * 2000);
+            await new Promise<void>((r) => this.stack.clock.setTimer(wait, r));
             continue;
           }
           if (res.status >= 200 && res.status < 300) {
@@ -127,7 +139,7 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
           }
           return res;
         }
-        return undefined;
+        return res;
       } finally {
         this.#reinvitePending = false;
       }
@@ -165,6 +177,7 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
 
   /** RFC 4028: the peer refreshes; if it does not by the deadline we send BYE. */
   protected armSessionTimer(intervalS: number): void {
+    this.#sessionInterval = intervalS;
     this.stack.clock.clearTimer(this.#sessionTimer);
     const deadline = intervalS * 1000 - Math.min(32_000, (intervalS * 1000) / 3);
     this.#sessionTimer = this.stack.clock.setTimer(deadline, () => {
@@ -175,8 +188,12 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
   /** RFC 4028 where we are the refresher: re-INVITE every interval/2. */
   protected armRefresher(intervalS: number): void {
     this.stack.clock.clearTimer(this.#sessionTimer);
+    const se = [
+      { name: 'Session-Expires', value: `${intervalS};refresher=uac` },
+      { name: 'Supported', value: 'timer' },
+    ];
     this.#sessionTimer = this.stack.clock.setTimer((intervalS * 1000) / 2, () => {
-      void this.reinvite(this.localHold ? 'sendonly' : 'sendrecv').then((res) => {
+      void this.reinvite(this.localHold ? 'sendonly' : 'sendrecv', se).then((res) => {
         if (res && res.status >= 200 && res.status < 300) this.armRefresher(intervalS);
         else if (res && res.status !== 491) void this.hangup('session-expired');
       });
@@ -209,7 +226,8 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
           reply(491);
           return;
         }
-        const se = sessionExpires(req);
+        const se =
+          sessionExpires(req) ?? (this.#sessionInterval ? { interval: this.#sessionInterval } : undefined);
         if (se) this.armSessionTimer(se.interval);
         const seHeaders = se
           ? [

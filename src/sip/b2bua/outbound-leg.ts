@@ -137,7 +137,7 @@ export class OutboundLeg extends Leg {
       this.fsm.transition('answered', '200');
       const se = sessionExpires(res);
       if (se?.refresher === 'uac') this.armRefresher(se.interval);
-      else if (se) this.armSessionTimer(se.interval);
+      else if (se?.refresher === 'uas') this.armSessionTimer(se.interval);
       this.safeEmit('answered', res.body.toString());
       return;
     }
