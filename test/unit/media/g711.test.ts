@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { isSwbError } from '../../../src/kernel/errors.js';
 import { codecByName, codecByPayloadType } from '../../../src/media/codecs/codec.js';
@@ -104,6 +105,33 @@ describe('G.711 A-law', () => {
       const halfStep = 1 << (seg + 3);
       assert.ok(Math.abs(y - x) <= halfStep, `x=${x} y=${y}`);
     }
+  });
+});
+
+describe('G.711 against sox (all 65,536 inputs, all 256 codes)', () => {
+  const FIX = new URL('../../fixtures/g711/', import.meta.url).pathname;
+  const read16 = (f: string) => {
+    const b = readFileSync(FIX + f);
+    return new Int16Array(b.buffer, b.byteOffset, b.length / 2);
+  };
+  const clamp = (v: number) => Math.max(-32768, Math.min(32767, v));
+
+  it('decodes every µ-law and A-law code exactly as sox does', () => {
+    assert.deepEqual(read16('codes-sox-ulaw.s16'), ULAW_DECODE);
+    assert.deepEqual(read16('codes-sox-alaw.s16'), ALAW_DECODE);
+  });
+
+  it('encodes like sox up to sox rounding before companding (sox(x) = ours(x + 2) µ-law, ours(x + 4) A-law)', () => {
+    const u = readFileSync(FIX + 'all16-sox.ulaw');
+    const a = readFileSync(FIX + 'all16-sox.alaw');
+    let exactU = 0;
+    for (let i = 0; i < 65536; i++) {
+      const x = i - 32768;
+      assert.equal(u[i], enc(ULAW_ENCODE, clamp(x + 2)), `µ-law x=${x}`);
+      assert.equal(a[i], enc(ALAW_ENCODE, clamp(x + 4)), `A-law x=${x}`);
+      if (u[i] === enc(ULAW_ENCODE, x)) exactU++;
+    }
+    assert.equal(exactU, 65536 - 508); // identical except next to the 254 decision levels
   });
 });
 
