@@ -6,6 +6,7 @@
 import { erlangA } from '../src/wfm/erlang/erlang-a.js';
 import { erlangCMetrics } from '../src/wfm/erlang/erlang-c.js';
 import { accuracy } from '../src/wfm/forecast/accuracy.js';
+import { holtWintersForecast } from '../src/wfm/forecast/holt-winters.js';
 import { regressionForecast } from '../src/wfm/forecast/regression.js';
 import { seasonalNaive } from '../src/wfm/forecast/seasonal-naive.js';
 import { syntheticHistory } from '../src/wfm/forecast/synthetic.js';
@@ -26,7 +27,12 @@ const agg = (a: readonly number[], k: number) => {
   return out;
 };
 const actual: number[] = [];
-const pred: Record<string, number[]> = { 'seasonal-naive': [], regression: [], oracle: [] };
+const pred: Record<string, number[]> = {
+  'seasonal-naive': [],
+  'holt-winters': [],
+  regression: [],
+  oracle: [],
+};
 for (let f = folds; f >= 1; f--) {
   const train = 182 - f * 7;
   const h: SeriesHistory = {
@@ -36,6 +42,7 @@ for (let f = folds; f >= 1; f--) {
   };
   actual.push(...s.history.calls.slice(train * ppd, (train + 7) * ppd));
   pred['seasonal-naive']!.push(...seasonalNaive(h, 7).calls);
+  pred['holt-winters']!.push(...holtWintersForecast(h, 7, s.events).calls);
   pred.regression!.push(...regressionForecast(h, 7, s.events).calls);
   pred.oracle!.push(...s.expected.slice(train * ppd, (train + 7) * ppd));
 }

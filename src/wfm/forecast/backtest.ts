@@ -5,6 +5,7 @@
  */
 import { SwbError } from '../../kernel/errors.js';
 import { accuracy } from './accuracy.js';
+import { HW_MIN_DAYS, holtWintersForecast } from './holt-winters.js';
 import { REGRESSION_MIN_DAYS, type RegressionOptions, regressionForecast } from './regression.js';
 import { seasonalNaive } from './seasonal-naive.js';
 import type { AccuracyScore, CalendarEvents, Forecast, ForecastMethod, SeriesHistory } from './types.js';
@@ -16,7 +17,7 @@ export interface MethodScore {
   readonly ahtWape: number | null;
 }
 
-const METHODS: readonly ForecastMethod[] = ['seasonal-naive', 'regression'];
+const METHODS: readonly ForecastMethod[] = ['seasonal-naive', 'regression', 'holt-winters'];
 
 function run(
   method: ForecastMethod,
@@ -25,7 +26,16 @@ function run(
   ev: CalendarEvents,
   o: RegressionOptions,
 ): Forecast {
-  return method === 'seasonal-naive' ? seasonalNaive(h, days) : regressionForecast(h, days, ev, o);
+  if (method === 'seasonal-naive') return seasonalNaive(h, days);
+  if (method === 'holt-winters') return holtWintersForecast(h, days, ev);
+  return regressionForecast(h, days, ev, o);
+}
+
+/** Methods with enough training data for a fold of `trainDays` days. */
+function available(method: ForecastMethod, trainDays: number): boolean {
+  if (method === 'holt-winters') return trainDays >= HW_MIN_DAYS;
+  if (method === 'regression') return trainDays >= REGRESSION_MIN_DAYS;
+  return trainDays >= 7;
 }
 
 function slice(h: SeriesHistory, days: number): SeriesHistory {
@@ -51,7 +61,9 @@ export function backtest(
       got: h.calls.length,
     });
   }
-  return METHODS.map((method) => {
+  const firstTrain = days - usable * foldDays;
+  // every method is scored on the same folds, so one that cannot train on the first fold sits out
+  return METHODS.filter((m) => available(m, firstTrain)).map((method) => {
     const actual: number[] = [];
     const pred: number[] = [];
     let ahtErr = 0;

@@ -18,6 +18,8 @@ import type { CalendarEvents, Forecast, SeriesHistory } from './types.js';
 export interface RegressionOptions {
   readonly profileWeeks?: number;
   readonly outlierSigmas?: number;
+  /** Half-life of the recency weights of the daily fit (default 42 days). */
+  readonly halfLifeDays?: number;
 }
 
 export const REGRESSION_MIN_DAYS = 14;
@@ -61,7 +63,10 @@ function fitDaily(h: SeriesHistory, ev: CalendarEvents, totals: number[], o: Reg
   const holidays = new Set(ev.holidays ?? []);
   const x = totals.map((_, d) => features(h, ev, d, useTrend, holidays));
   const y = totals.map((t) => Math.log1p(t));
-  const w = new Array(days).fill(1);
+  // recency weights: recent days count more, so a level shift is followed within weeks
+  const half = o.halfLifeDays ?? 42;
+  const rec = totals.map((_, d) => 0.5 ** ((days - 1 - d) / half));
+  const w = [...rec];
   let beta = weightedLeastSquares(x, y, w);
   let resid: number[] = [];
   let sigma = 0;
@@ -69,7 +74,7 @@ function fitDaily(h: SeriesHistory, ev: CalendarEvents, totals: number[], o: Reg
     resid = y.map((v, i) => v - dot(x[i]!, beta));
     sigma = 1.4826 * median(resid.map(Math.abs)) || 1e-6;
     const c = 1.345 * sigma;
-    for (let i = 0; i < days; i++) w[i] = Math.abs(resid[i]!) <= c ? 1 : c / Math.abs(resid[i]!);
+    for (let i = 0; i < days; i++) w[i] = rec[i]! * (Math.abs(resid[i]!) <= c ? 1 : c / Math.abs(resid[i]!));
     beta = weightedLeastSquares(x, y, w);
   }
   resid = y.map((v, i) => v - dot(x[i]!, beta));

@@ -22,6 +22,8 @@ export interface SyntheticOptions {
   readonly ahtSeconds?: number;
   /** Yearly growth (0.1 = +10 %/year). */
   readonly trendPerYear?: number;
+  /** A permanent step change (e.g. a new product line routed to the queue) from `day` on. */
+  readonly levelShift?: { readonly day: number; readonly factor: number };
 }
 
 export interface SyntheticHistory {
@@ -70,6 +72,7 @@ export function syntheticHistory(o: SyntheticOptions): SyntheticHistory {
     if (dom <= 5) level *= 1.2;
     if (dom > daysInMonth - 2) level *= 1.1;
     if (holidays.has(d)) level *= 0.25;
+    if (o.levelShift && d >= o.levelShift.day) level *= o.levelShift.factor;
     for (const c of campaigns) {
       if (d >= c.startDay && d < c.startDay + c.days) level *= 1 + (c.lift ?? 0.6) * 0.85 ** (d - c.startDay);
     }

@@ -24,7 +24,7 @@ export interface CalendarEvents {
   readonly campaigns?: readonly { readonly startDay: number; readonly days: number }[];
 }
 
-export type ForecastMethod = 'seasonal-naive' | 'regression';
+export type ForecastMethod = 'seasonal-naive' | 'regression' | 'holt-winters';
 
 export interface Forecast {
   readonly method: ForecastMethod;

@@ -86,6 +86,41 @@ describe('forecasting', () => {
     assert.ok(day(withEvents.calls, 8) > 1.2 * day(base.calls, 8)); // day 190
   });
 
+  it('double-seasonal Holt-Winters also beats seasonal-naive; the regression stays best here', () => {
+    const scores = backtest(synth.history, synth.events, { folds: 6 });
+    const by = (m: string) => scores.find((s) => s.method === m)!.calls.wape!;
+    assert.ok(by('holt-winters') < 0.75 * by('seasonal-naive'), `hw ${by('holt-winters')}`);
+    assert.ok(by('regression') < by('holt-winters'));
+  });
+
+  it('follows a permanent level shift (recency-weighted daily fit)', () => {
+    const shifted = syntheticHistory({ seed: 5, days: 140, levelShift: { day: 100, factor: 1.6 } });
+    const f = forecastQueue(shifted.history, 7, shifted.events);
+    const by = (m: string) => f.scores.find((s) => s.method === m)!.calls.wape!;
+    assert.equal(f.method, 'regression');
+    assert.ok(by('regression') < by('seasonal-naive'), `${by('regression')} vs ${by('seasonal-naive')}`);
+    // the generator's expected volume for the horizon (same seed, 7 more days)
+    const truth = sum(
+      syntheticHistory({ seed: 5, days: 147, levelShift: { day: 100, factor: 1.6 } }).expected.slice(
+        140 * 96,
+      ),
+    );
+    assert.ok(Math.abs(sum(f.calls) / truth - 1) < 0.08, `forecast ${sum(f.calls)} vs expected ${truth}`);
+  });
+
+  it('picks per queue: an exactly periodic queue goes to seasonal-naive', () => {
+    const week = synth.expected.slice(0, 7 * 96).map(Math.round);
+    const periodic: SeriesHistory = {
+      ...synth.history,
+      calls: Array.from({ length: 8 * 7 * 96 }, (_, i) => week[i % (7 * 96)]!),
+      ahtSeconds: undefined,
+    };
+    const f = forecastQueue(periodic, 7);
+    assert.equal(f.method, 'seasonal-naive');
+    assert.equal(f.scores.find((s) => s.method === 'seasonal-naive')!.calls.wape, 0);
+    assert.equal(f.scores.length, 3);
+  });
+
   it('seasonal-naive repeats last week', () => {
     const f = seasonalNaive(synth.history, 7);
     assert.deepEqual(f.calls, synth.history.calls.slice(-7 * 96));

@@ -136,7 +136,7 @@ describe('queue simulation', () => {
 
   it('EventHeap pops in time order, ties in insertion order', () => {
     const h = new EventHeap<{ at: number; seq: number; id: string }>();
-    [5, 1, 3, 1, 9].forEach((at, i) => h.push({ at, seq: i, id: `e${i}` }));
+    for (const [i, at] of [5, 1, 3, 1, 9].entries()) h.push({ at, seq: i, id: `e${i}` });
     const out: string[] = [];
     for (let e = h.pop(); e; e = h.pop()) out.push(e.id);
     assert.deepEqual(out, ['e1', 'e3', 'e2', 'e0', 'e4']);
