@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { FakeClock } from '../../../src/kernel/clock.js';
 import { isSwbError } from '../../../src/kernel/errors.js';
 import { emptyContactCounters } from '../../../src/reports/metrics/counters.js';
+import { LiveGauges } from '../../../src/reports/realtime/live-gauges.js';
 import { RollingWindow } from '../../../src/reports/realtime/rolling-window.js';
 import { Wallboard } from '../../../src/reports/realtime/wallboard.js';
 
@@ -97,6 +98,32 @@ describe('Wallboard', () => {
     assert.throws(
       () => new Wallboard({ ...opts, timeZone: 'Bad/Zone' }),
       (e) => isSwbError(e, 'SWB_REPORTS_TIMEZONE'),
+    );
+  });
+});
+
+describe('LiveGauges', () => {
+  it('tracks callers waiting, the longest wait and agents per activity', () => {
+    const g = new LiveGauges(T);
+    const t0 = Date.UTC(2026, 5, 10, 9);
+    g.callerQueued(T, 'q', 'c1', t0);
+    g.callerQueued(T, 'q', 'c2', t0 + 10_000);
+    g.callerQueued(T, 'q', 'c3', t0 + 20_000);
+    assert.deepEqual(g.queue('q', t0 + 30_000), { queueId: 'q', waiting: 3, longestWaitSeconds: 30 });
+    g.callerLeft(T, 'q', 'c1'); // answered
+    assert.deepEqual(g.queue('q', t0 + 30_000), { queueId: 'q', waiting: 2, longestWaitSeconds: 20 });
+    g.callerLeft(T, 'q', 'c3');
+    g.callerLeft(T, 'q', 'c2');
+    assert.deepEqual(g.queue('q', t0 + 30_000), { queueId: 'q', waiting: 0, longestWaitSeconds: 0 });
+    g.agentActivity(T, 'a1', 'available');
+    g.agentActivity(T, 'a2', 'available');
+    g.agentActivity(T, 'a2', 'talking');
+    g.agentActivity(T, 'a3', 'break');
+    g.agentActivity(T, 'a3', 'logged_out');
+    assert.deepEqual(g.agents(), { available: 1, talking: 1 });
+    assert.throws(
+      () => g.callerQueued('other', 'q', 'c9', t0),
+      (e) => isSwbError(e, 'SWB_REPORTS_INPUT'),
     );
   });
 });
