@@ -5,10 +5,12 @@
  * the file on disk is always a valid WAV. close() writes the rest and the final sizes.
  *
  * Writes go through a WavSink (positional writes). FileSink writes synchronously (one ~16–32 KB
- * write per second per recording); an asynchronous sink must copy `data` before returning,
- * because the buffer is reused.
+ * write per second per recording); AsyncFileSink copies each chunk and writes it in order on the
+ * libuv thread pool, so the tick never waits for the disk (the header patch is queued after the
+ * data it describes, keeping the crash guarantee).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 
 export interface WavSink {
   write(data: Uint8Array, length: number, position: number): void;
@@ -29,6 +31,59 @@ export class FileSink implements WavSink {
   close(): void {
     if (this.#fd !== null) closeSync(this.#fd);
     this.#fd = null;
+  }
+}
+
+/**
+ * Asynchronous file sink: each write is copied (one allocation per flush, i.e. per second) and
+ * queued; writes complete in order. Errors are kept in `error` (later writes are dropped) and never
+ * thrown into the tick. `idle()` resolves when everything queued so far is on disk.
+ */
+export class AsyncFileSink implements WavSink {
+  error: unknown = null;
+  #fh: FileHandle | null = null;
+  #queue: Promise<void>;
+  #closed = false;
+
+  constructor(readonly path: string) {
+    this.#queue = open(path, 'w').then(
+      (fh) => {
+        this.#fh = fh;
+      },
+      (e) => {
+        this.error = e;
+      },
+    );
+  }
+
+  write(data: Uint8Array, length: number, position: number): void {
+    if (this.#closed || this.error) return;
+    const copy = Buffer.from(data.subarray(0, length));
+    this.#queue = this.#queue
+      .then(async () => {
+        if (this.#fh && !this.error) await this.#fh.write(copy, 0, length, position);
+      })
+      .catch((e) => {
+        this.error ??= e;
+      });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue = this.#queue
+      .then(async () => {
+        await this.#fh?.close();
+        this.#fh = null;
+      })
+      .catch((e) => {
+        this.error ??= e;
+      });
+  }
+
+  /** Resolves once every write queued so far has completed (or failed). */
+  idle(): Promise<void> {
+    return this.#queue;
   }
 }
 

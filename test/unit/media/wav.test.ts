@@ -7,7 +7,7 @@ import { isSwbError } from '../../../src/kernel/errors.js';
 import { ToneDetector } from '../../../src/media/dtmf/goertzel.js';
 import { resampleBuffer } from '../../../src/media/wav/resampler.js';
 import { decodeWav, mixToMono, readWavHeader } from '../../../src/media/wav/wav-reader.js';
-import { FileSink, MemorySink, WavWriter } from '../../../src/media/wav/wav-writer.js';
+import { AsyncFileSink, FileSink, MemorySink, WavWriter } from '../../../src/media/wav/wav-writer.js';
 import { buildSignal } from './signal-util.js';
 
 const FIX = new URL('../../fixtures/wav/', import.meta.url).pathname;
@@ -163,6 +163,31 @@ describe('WavWriter', () => {
     const done = readWavHeader(new Uint8Array(readFileSync(path)));
     assert.equal(done.durationMs, 3500);
     assert.equal(done.declaredDataBytes, done.dataBytes);
+  });
+
+  it('AsyncFileSink: writes land in order off the tick; the file is valid after each flush', async () => {
+    const path = join(dir, 'async.wav');
+    const sink = new AsyncFileSink(path);
+    const w = new WavWriter(sink, { channels: 1 });
+    const x = buildSignal([{ freq: 1000, ms: 2300, dbfs: -10 }]);
+    for (let o = 0; o < x.length; o += 160) w.writeMono(x.subarray(o, o + 160));
+    await sink.idle();
+    const mid = decodeWav(new Uint8Array(readFileSync(path)));
+    assert.equal(mid.info.durationMs, 2000);
+    assert.deepEqual(mid.channels[0], x.subarray(0, 16000));
+    w.close();
+    await sink.idle();
+    assert.equal(sink.error, null);
+    assert.deepEqual(decodeWav(new Uint8Array(readFileSync(path))).channels[0], x);
+  });
+
+  it('AsyncFileSink keeps an open error instead of throwing, and drops later writes', async () => {
+    const sink = new AsyncFileSink(join(dir, 'no-such-dir', 'x.wav'));
+    const w = new WavWriter(sink);
+    w.writeMono(new Int16Array(8000));
+    w.close();
+    await sink.idle();
+    assert.equal((sink.error as NodeJS.ErrnoException).code, 'ENOENT');
   });
 
   it('mono writer with a custom flush interval flushes on schedule', () => {
