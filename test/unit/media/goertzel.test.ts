@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { PCMA, PCMU } from '../../../src/media/codecs/g711.js';
 import { dbfsToAmplitude } from '../../../src/media/dsp/tone.js';
 import type { DtmfDigitEvent } from '../../../src/media/dtmf/dtmf-types.js';
 import { InbandDtmfDetector, ToneDetector } from '../../../src/media/dtmf/goertzel.js';
@@ -50,6 +51,24 @@ describe('InbandDtmfDetector', () => {
       );
     });
   });
+
+  for (const codec of [PCMU, PCMA]) {
+    it(`detects all 16 digits after a ${codec.name} encode/decode (what a G.711 peer delivers)`, () => {
+      const segs: Segment[] = [{ silenceMs: 40 }];
+      for (const d of ALL) segs.push({ digit: d, ms: 60, dbfs: -20 }, { silenceMs: 60 });
+      const x = buildSignal(segs, -45, 5);
+      const bytes = new Uint8Array(x.length);
+      codec.encode(x, bytes);
+      const y = new Int16Array(x.length);
+      codec.decode(bytes, y);
+      assert.equal(
+        detect(y)
+          .map((e) => e.digit)
+          .join(''),
+        ALL,
+      );
+    });
+  }
 
   it('reports a held key once (debounced), bridging a 10 ms dropout (Q.24)', () => {
     const got = detect(
