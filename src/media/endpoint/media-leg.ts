@@ -6,7 +6,13 @@
  */
 import { ALAW_TO_ULAW, ULAW_TO_ALAW } from '../codecs/g711.js';
 import type { EndpointCounters, EndpointStats, MediaCodecName, MediaEventMap } from '../media-types.js';
-import { createRtpHeader, type RtpHeader, readRtpHeader, writeRtpHeader } from '../rtp/rtp-packet.js';
+import {
+  createRtpHeader,
+  type RtpHeader,
+  readRtpHeader,
+  restampRtp,
+  writeRtpHeader,
+} from '../rtp/rtp-packet.js';
 import { OutStream } from './out-stream.js';
 import { ReceiverStats } from './receiver-stats.js';
 
@@ -145,13 +151,10 @@ export abstract class MediaLeg {
       len = 12 + h.payloadLength;
     }
     const fresh = this.out.mapRelayed(from.sourceKey(h.ssrc), h.sequence, h.timestamp, nowMs);
-    writeRtpHeader(pkt, {
-      marker: h.marker || fresh,
-      payloadType: outPt,
-      sequence: this.out.seq,
-      timestamp: this.out.ts,
-      ssrc: this.out.ssrc,
-    });
+    // re-stamp in place (no allocation): V=2, no padding/extension/CSRC after the strip above
+    pkt[0] = 0x80;
+    pkt[1] = (h.marker || fresh ? 0x80 : 0) | outPt;
+    restampRtp(pkt, this.out.seq, this.out.ts, this.out.ssrc);
     if (transcode) {
       for (let i = off; i < len; i++) pkt[i] = transcode[pkt[i]!]!;
     }

@@ -48,6 +48,11 @@ export class DtmfTap {
     } else if (!on) this.#inband = null;
   }
 
+  /** Digits are done but the leg still holds relayed audio back (cleared on the next tick). */
+  get finishing(): boolean {
+    return this.#ep.sendingDtmf;
+  }
+
   get sending(): boolean {
     return this.#sender?.active === true || this.#queue.length > 0;
   }
@@ -57,9 +62,13 @@ export class DtmfTap {
     for (const d of digits) this.#queue.push({ digit: d, durationMs });
   }
 
-  /** Worker tick: end-of-event timeouts, and the next outgoing event packet. */
-  tick(nowMs: number): void {
+  /** Housekeeping (every few ticks): reports events whose end packets were lost. */
+  poll(nowMs: number): void {
     this.#rx.poll(nowMs);
+  }
+
+  /** Worker tick while `sending`: the next outgoing event packet. */
+  tick(nowMs: number): void {
     const ep = this.#ep;
     if (ep.telephoneEventPt < 0) {
       this.#queue.length = 0;

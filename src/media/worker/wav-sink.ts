@@ -5,6 +5,7 @@
  * the last second and the file stays playable.
  */
 import { type FileHandle, open } from 'node:fs/promises';
+import { endianness } from 'node:os';
 import { SAMPLE_RATE } from '../audio.js';
 
 const HEADER = 44;
@@ -46,6 +47,7 @@ export class WavSink {
   }
 
   static async create(path: string, channels: 1 | 2): Promise<WavSink> {
+    if (endianness() !== 'LE') throw new Error('WavSink needs a little-endian host');
     const fh = await open(path, 'w');
     await fh.write(header(channels, 0), 0, HEADER, 0);
     return new WavSink(path, channels, fh);
@@ -70,16 +72,17 @@ export class WavSink {
     const n = left.length;
     const need = n * 2 * this.channels;
     if (this.#fill + need > this.#chunk.length) this.flush();
-    const c = this.#chunk;
-    let o = this.#fill;
+    // little-endian hosts (x86, ARM): write samples through an Int16Array view, no per-sample calls
+    const view = new Int16Array(this.#chunk.buffer, this.#chunk.byteOffset + this.#fill, need >> 1);
     if (this.channels === 2 && right) {
-      for (let i = 0; i < n; i++, o += 4) {
-        c.writeInt16LE(left[i]!, o);
-        c.writeInt16LE(right[i]!, o + 2);
+      for (let i = 0, j = 0; i < n; i++, j += 2) {
+        view[j] = left[i]!;
+        view[j + 1] = right[i]!;
       }
     } else {
-      for (let i = 0; i < n; i++, o += 2) c.writeInt16LE(left[i]!, o);
+      view.set(left.subarray(0, n));
     }
+    const o = this.#fill + need;
     this.#fill = o;
     if (this.#fill >= this.#chunk.length) this.flush();
   }

@@ -13,6 +13,8 @@ import { LegRecording } from './leg-recording.js';
 import { Ticker } from './ticker.js';
 import { WavSink } from './wav-sink.js';
 
+const HOUSEKEEPING_TICKS = 5;
+
 export type RuntimeEmit = <N extends MediaEventName>(target: string, name: N, body: MediaEventMap[N]) => void;
 
 export interface WorkerRuntimeOptions {
@@ -32,6 +34,7 @@ export class WorkerRuntime {
   readonly recordings = new Map<string, LegRecording>();
   readonly #dtmf = new Map<string, DtmfTap>();
   readonly #ticker: Ticker;
+  #tickCount = 0;
 
   constructor(opts: WorkerRuntimeOptions) {
     this.#opts = opts;
@@ -43,8 +46,11 @@ export class WorkerRuntime {
     for (const rec of this.recordings.values()) {
       rec.tick(now, (b) => this.#opts.emit(rec.id, 'record-progress', b));
     }
+    for (const d of this.#dtmf.values()) if (d.sending || d.finishing) d.tick(now);
+    // housekeeping (no-RTP timeouts, RTCP, DTMF end timeouts) every 100 ms, not every tick
+    if (++this.#tickCount % HOUSEKEEPING_TICKS !== 0) return;
     for (const ep of this.endpoints.values()) ep.tick(now);
-    for (const d of this.#dtmf.values()) d.tick(now);
+    for (const d of this.#dtmf.values()) d.poll(now);
   }
 
   #endpoint(id: string): MediaLeg {

@@ -128,6 +128,25 @@ describe('media plane: DTMF', () => {
         assert.equal(step, 1, 'consecutive sequence numbers');
       }
       await assert.rejects(a.sendDtmf('x'), /digits/);
+
+      // relayed audio resumes after the digits, on the same stream
+      const agent = await RtpPeer.open();
+      const b = await plane.createEndpoint({ near: a.id });
+      try {
+        await b.setRemote({ address: '127.0.0.1', port: agent.port, codec: 'PCMU' });
+        await plane.bridge(a, b);
+        await agent.sendTone(440, 5, b.rtpPort);
+        await waitFor(() => peer.received.filter((p) => p.pt === 0).length >= 5, 2000, 'audio after DTMF');
+        const audio = peer.received.filter((p) => p.pt === 0);
+        assert.ok(audio.every((p) => p.ssrc === a.ssrc));
+        assert.equal(
+          audio[0]!.seq,
+          (evs[evs.length - 1]!.seq + 1) & 0xffff,
+          'sequence continues after the events',
+        );
+      } finally {
+        await Promise.all([b.close(), agent.close()]);
+      }
     } finally {
       await Promise.all([a.close(), peer.close()]);
     }
