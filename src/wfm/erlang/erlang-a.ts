@@ -51,7 +51,11 @@ export interface ErlangAResult {
   readonly warnings: readonly string[];
 }
 
-const MAX_TAIL = 2_000_000;
+/**
+ * Longest queue considered. Beyond it (only with near-infinite patience and overload, e.g. mean
+ * patience of days) the chain is truncated like a finite waiting room and a warning says so.
+ */
+const MAX_TAIL = 500_000;
 
 function logSumExp(a: number, b: number): number {
   if (a === Number.NEGATIVE_INFINITY) return b;
@@ -107,7 +111,7 @@ export function erlangA(input: ErlangAInput): ErlangAResult {
     logQ.push(lq);
     if (lq > logMax) logMax = lq;
     if (k > kMode && lq < logMax - 46) break;
-    if (k === MAX_TAIL - 1) warnings.push('queue-length tail truncated');
+    if (k === MAX_TAIL - 1) warnings.push(`queue-length tail truncated at ${MAX_TAIL} waiting callers`);
   }
   const logLower = logInvErlangB(n, a); // mass of states 0..n relative to π_n (includes π_n)
   let logTail = Number.NEGATIVE_INFINITY; // Σ_{k≥1} q_k

@@ -28,6 +28,14 @@ export function validateProblem(p: ScheduleProblem): void {
   if (p.required.some((r) => !(Number.isFinite(r) && r >= 0)))
     throw inputError('required must be finite and ≥ 0');
   if (p.templates.length === 0) throw inputError('at least one shift template is needed');
+  if (p.workload) {
+    const { calls, ahtSeconds, serviceLevelSeconds } = p.workload;
+    const ok = (a: readonly number[]) =>
+      a.length === p.required.length && a.every((v) => Number.isFinite(v) && v >= 0);
+    if (!ok(calls) || !ok(ahtSeconds) || !(serviceLevelSeconds >= 0)) {
+      throw inputError('workload calls/AHT must match required in length and be finite ≥ 0');
+    }
+  }
   const ids = new Set<string>();
   for (const a of p.agents) {
     if (ids.has(a.agentId)) throw inputError(`duplicate agent ${a.agentId}`);

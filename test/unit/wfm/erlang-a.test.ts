@@ -186,6 +186,63 @@ describe('Erlang A (M/M/n+M)', () => {
     assert.ok(prev.serviceLevel < 0.8);
   });
 
+  it('never returns NaN or Infinity over wide finite inputs (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-6, max: 50, noNaN: true }),
+        fc.double({ min: 1, max: 3600, noNaN: true }),
+        fc.double({ min: 1, max: 3600, noNaN: true }),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.double({ min: 0, max: 600, noNaN: true }),
+        (lambda, aht, patience, n, t) => {
+          const r = erlangA({
+            arrivalRate: lambda,
+            ahtSeconds: aht,
+            patienceSeconds: patience,
+            agents: n,
+            targetSeconds: t,
+          });
+          const c = erlangCMetrics({
+            calls: lambda * 900,
+            intervalSeconds: 900,
+            ahtSeconds: aht,
+            agents: n,
+            targetSeconds: t,
+          });
+          const values = [
+            r.probWait,
+            r.probAbandon,
+            r.serviceLevel,
+            r.serviceLevelOfAnswered,
+            r.serviceLevelWaitWithin,
+            r.asaSeconds,
+            r.meanWaitSeconds,
+            r.meanQueue,
+            r.occupancy,
+            c.probWait,
+            c.serviceLevel,
+            c.occupancy,
+          ];
+          return values.every(Number.isFinite) && r.serviceLevel >= 0 && r.serviceLevel <= 1;
+        },
+      ),
+      { numRuns: 150, seed: 9 },
+    );
+  });
+
+  it('extreme patience under overload is truncated with a warning, quickly and finite', () => {
+    const r = erlangA({
+      arrivalRate: 50,
+      ahtSeconds: 100,
+      patienceSeconds: 1e6,
+      agents: 10,
+      targetSeconds: 20,
+    });
+    assert.ok(r.warnings[0]!.includes('truncated'));
+    assert.ok([r.serviceLevel, r.probAbandon, r.meanWaitSeconds].every(Number.isFinite));
+    assert.ok(r.serviceLevel < 0.01);
+  });
+
   it('rejects bad input with SWB_WFM_INPUT; zero arrivals give SL 1', () => {
     const q = { arrivalRate: 0.1, ahtSeconds: 180, patienceSeconds: 60, agents: 5, targetSeconds: 20 };
     for (const bad of [

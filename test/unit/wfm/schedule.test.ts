@@ -154,6 +154,7 @@ describe('scheduling', () => {
       { agents: [p.agents[0]!, p.agents[0]!] },
       { rules: { ...p.rules, maxConsecutiveDays: 0 } },
       { required: p.required.map(() => Number.NaN) },
+      { workload: { ...p.workload!, calls: p.workload!.calls.slice(1) } },
     ];
     for (const b of bad) {
       await assert.rejects(
