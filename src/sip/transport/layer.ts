@@ -48,8 +48,11 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
   readonly #guard: MalformedGuard;
   readonly #udp: { socket: UdpSocket; local: SipSource }[] = [];
   readonly #servers: { server: Server | HttpServer; local: SipSource; ws?: WsServerHandle }[] = [];
+  /** Every accepted raw socket (also those still in a TLS/WebSocket handshake), destroyed on close. */
+  readonly #rawSockets = new Set<Socket>();
   readonly #flows = new Map<string, Flow>();
   readonly #flowByKey = new Map<string, Flow>();
+  readonly #dialing = new Map<string, Promise<Flow>>();
   #sweep: TimerHandle | undefined;
   #closed = false;
 
@@ -157,6 +160,14 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.maxConnections = this.#o.maxConnections ?? 10_000;
+      server.on('connection', (sock: Socket) => {
+        if (this.#closed) {
+          sock.destroy();
+          return;
+        }
+        this.#rawSockets.add(sock);
+        sock.once('close', () => this.#rawSockets.delete(sock));
+      });
       server.listen(ep.port, ep.host, () => {
         server.off('error', reject);
         server.on('error', (err) => this.#o.logger.warn({ err, kind }, 'sip listener error'));
@@ -176,6 +187,7 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
 
   /** Wrap a connected TCP/TLS socket (accepted or dialled) in a flow with framing. */
   #adopt(kind: 'tcp' | 'tls', socket: Socket): Flow {
+    if (this.#closed) socket.destroy();
     const flow = new Flow(
       kind,
       {
@@ -330,7 +342,16 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
     }
     const existing = this.#flowByKey.get(flowKey(t.transport, t.host, t.port));
     if (existing && !existing.closed) return existing;
-    if (t.transport === 'tcp' || t.transport === 'tls') return this.#dial(t.transport, t);
+    if (t.transport === 'tcp' || t.transport === 'tls') {
+      // concurrent sends to the same target share one connection attempt
+      const key = flowKey(t.transport, t.host, t.port);
+      let pending = this.#dialing.get(key);
+      if (!pending) {
+        pending = this.#dial(t.transport, t).finally(() => this.#dialing.delete(key));
+        this.#dialing.set(key, pending);
+      }
+      return pending;
+    }
     throw new SwbError('SWB_SIP_NO_ROUTE', { transport: t.transport, target: `${t.host}:${t.port}` });
   }
 
@@ -376,6 +397,8 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
     this.#closed = true;
     this.#o.clock.clearTimer(this.#sweep);
     for (const f of [...this.#flows.values()]) f.close();
+    for (const sock of this.#rawSockets) sock.destroy();
+    this.#rawSockets.clear();
     this.#flows.clear();
     this.#flowByKey.clear();
     for (const u of this.#udp) u.socket.close();

@@ -63,6 +63,16 @@ describe('TCP/TLS transports between two layers', () => {
         await a.send(req, { transport: kind as SipTransportKind, host, port: bPort });
         await again;
         assert.equal(a.connectionCount(), 1);
+        // concurrent first sends to a new target share one connection
+        const c = await mk();
+        try {
+          const cPort = c.listening()[0]!.localPort;
+          const target = { transport: kind as SipTransportKind, host, port: cPort };
+          await Promise.all([a.send(req, target), a.send(req, target), a.send(req, target)]);
+          assert.equal(a.connectionCount(), 2);
+        } finally {
+          await c.close();
+        }
       } finally {
         await a.close();
         await b.close();
