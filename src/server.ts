@@ -4,15 +4,19 @@ import { DEMO, type SeedResult, seedDemo } from './demo/seed.js';
 import { type Clock, systemClock } from './kernel/clock.js';
 import type { Config } from './kernel/config.js';
 import { createLogger, type Logger } from './kernel/logger.js';
+import { type SipService, startSipService } from './sip/service.js';
 import { type Db, migrate, openDb } from './storage/database.js';
 import { TenantsRepo } from './storage/repositories/tenants-repo.js';
+import { DbLocationStore, DbSipUserDirectory } from './storage/sip-ports.js';
 import type { TenantsDeps } from './tenants/context.js';
 
 export interface Server {
   readonly app: FastifyInstance;
   readonly db: Db;
   readonly seed: SeedResult;
-  /** Binds the HTTP port (and later SIP/media); returns the HTTP URL. */
+  /** The SIP service once listen() started it (undefined when sip.enabled is false). */
+  readonly sip: SipService | undefined;
+  /** Binds the HTTP port and the SIP ports; returns the HTTP URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -40,18 +44,52 @@ export async function createServer(
       seed = await seedDemo(tenantsDepsFor(config, db, clock, logger));
       logger.info({ tenant: DEMO.tenant.slug }, 'demo tenant seeded');
     }
-    const app = await buildApp({ config, db, clock, logger });
+    let sip: SipService | undefined;
+    const readiness = {
+      sip: async () => {
+        if (config.sip.enabled && !sip) throw new Error('SIP is not listening');
+      },
+    };
+    const app = await buildApp({ config, db, clock, logger, readiness });
+    const locations = new DbLocationStore(db.kysely);
+    let purgeTimer: ReturnType<Clock['setTimer']> | undefined;
+    const purge = () => {
+      locations
+        .purgeExpired(clock.now())
+        .catch((err: unknown) => logger.warn({ err }, 'registration purge failed'));
+      purgeTimer = clock.setTimer(60_000, purge);
+    };
     let closed = false;
     return {
       app,
       db,
       seed,
+      get sip() {
+        return sip;
+      },
       async listen() {
+        if (config.sip.enabled) {
+          sip = await startSipService({
+            config: {
+              host: config.sip.host,
+              udpPort: config.sip.udpPort,
+              tcpPort: config.sip.tcpPort,
+              algorithms: config.sip.digest.split('+').map((a) => (a === 'md5' ? 'MD5' : 'SHA-256')),
+            },
+            clock,
+            logger: logger.child({ module: 'sip' }),
+            users: new DbSipUserDirectory(db.kysely),
+            locations,
+          });
+          purge();
+        }
         return app.listen({ host: config.http.host, port: config.http.port });
       },
       async close() {
         if (closed) return;
         closed = true;
+        clock.clearTimer(purgeTimer);
+        await sip?.close();
         await app.close();
         await db.close();
       },

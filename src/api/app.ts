@@ -12,6 +12,7 @@ import { AuthService } from '../tenants/auth-service.js';
 import type { TenantsDeps } from '../tenants/context.js';
 import { OrgService } from '../tenants/org-service.js';
 import { RolesService } from '../tenants/roles-service.js';
+import { SipAccountsService } from '../tenants/sip-accounts-service.js';
 import { TenantsService } from '../tenants/tenants-service.js';
 import { UsersService } from '../tenants/users-service.js';
 import { installAuthentication } from './authn.js';
@@ -23,6 +24,7 @@ import { authRoutes } from './plugins/auth-routes.js';
 import { healthRoutes, type ReadinessCheck } from './plugins/health.js';
 import { orgRoutes } from './plugins/org-routes.js';
 import { rolesRoutes } from './plugins/roles-routes.js';
+import { sipAccountsRoutes } from './plugins/sip-accounts-routes.js';
 import { tenantsRoutes } from './plugins/tenants-routes.js';
 import { usersRoutes } from './plugins/users-routes.js';
 import { ErrorBody } from './schemas/common.js';
@@ -105,6 +107,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
   rolesRoutes(app, new RolesService(tenantsDeps));
   orgRoutes(app, new OrgService(tenantsDeps));
   apiKeysRoutes(app, new ApiKeysService(tenantsDeps));
+  sipAccountsRoutes(app, new SipAccountsService(tenantsDeps));
   auditRoutes(app, db.kysely);
 
   app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>

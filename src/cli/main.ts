@@ -31,7 +31,12 @@ function parseArgs(argv: string[]): { command: string; configFile?: string } {
   return { command: args[0] ?? 'help', ...(configFile ? { configFile } : {}) };
 }
 
-function banner(config: Config, url: string, seed: { seeded: boolean; developerApiKey?: string }): string {
+function banner(
+  config: Config,
+  url: string,
+  seed: { seeded: boolean; developerApiKey?: string },
+  sip: { transport: string; localPort: number }[],
+): string {
   const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
   const base = config.http.publicUrl || url.replace('0.0.0.0', host);
   const lines = [
@@ -40,13 +45,16 @@ function banner(config: Config, url: string, seed: { seeded: boolean; developerA
     `  Web / API   ${base}/`,
     `  API docs    ${base}/api/v1/docs   (OpenAPI: ${base}/api/v1/openapi.json)`,
     `  Health      ${base}/healthz  ${base}/readyz  ${base}/metrics`,
-    `  SIP         udp/${config.sip.udpPort} tcp/${config.sip.tcpPort} tls/${config.sip.tlsPort} ws/${config.sip.wsPort}  (domain ${DEMO.tenant.sipDomain})`,
+    sip.length > 0
+      ? `  SIP         ${sip.map((l) => `${l.transport}/${l.localPort}`).join(' ')}  (demo domain ${DEMO.tenant.sipDomain})`
+      : '  SIP         disabled (SWB_SIP_ENABLED=false)',
     `  RTP         udp/${config.media.rtpPortMin}-${config.media.rtpPortMax}`,
     `  Data        ${config.storage.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.storage.dataDir}`}`,
     '',
     'Demo logins (tenant "demo", password for every demo user: ' + DEMO.password + '):',
     `  ${DEMO.users.map((u) => `${u.username} (${u.role})`).join(', ')}`,
     `  platform operator: tenant "${DEMO.platform.slug}", user ${DEMO.platform.admin} / ${DEMO.platform.password}`,
+    `  SIP phones: register 1001, 1002 or 1003 @ ${DEMO.tenant.sipDomain} (password ${DEMO.password}) at this host`,
   ];
   if (seed.developerApiKey) lines.push(`  developer API key (shown once): ${seed.developerApiKey}`);
   lines.push('');
@@ -74,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'start': {
       const server = await createServer(config, { logger });
       const url = await server.listen();
-      console.log(banner(config, url, server.seed));
+      console.log(banner(config, url, server.seed, server.sip?.listening() ?? []));
       const stop = async (sig: string) => {
         logger.info({ sig }, 'shutting down');
         await server.close();

@@ -4,6 +4,7 @@ import { TenantsRepo } from '../storage/repositories/tenants-repo.js';
 import { ApiKeysService } from '../tenants/api-keys-service.js';
 import { systemContext, type TenantsDeps } from '../tenants/context.js';
 import { OrgService } from '../tenants/org-service.js';
+import { SipAccountsService } from '../tenants/sip-accounts-service.js';
 import { TenantsService } from '../tenants/tenants-service.js';
 import { UsersService } from '../tenants/users-service.js';
 
@@ -71,15 +72,18 @@ export async function seedDemo(deps: TenantsDeps): Promise<SeedResult> {
   const unitIds: Record<string, string> = { center: center.id, support: support.id, sales: sales.id };
   const roles = new RolesRepo(deps.db);
   const users = new UsersService(deps);
+  const sip = new SipAccountsService(deps);
   for (const u of DEMO.users) {
     const role = await roles.byName(demo.id, u.role);
-    await users.create(ctx, {
+    const user = await users.create(ctx, {
       username: u.username,
       password: DEMO.password,
       displayName: u.displayName,
       roleId: role!.id,
       orgUnitId: u.unit ? unitIds[u.unit] : undefined,
     });
+    if (u.role === 'agent')
+      await sip.create(ctx, { username: u.username, password: DEMO.password, userId: user.id });
   }
   const devRole = await roles.byName(demo.id, 'developer');
   const key = await new ApiKeysService(deps).create(ctx, {

@@ -34,7 +34,15 @@ export const ConfigSchema = T.Object(
         wssPort: Port(7443, 'SIP over secure WebSocket (needs tlsCert and tlsKey)'),
         tlsCert: T.String({ default: '', description: 'PEM certificate file for TLS and WSS' }),
         tlsKey: T.String({ default: '', description: 'PEM key file for TLS and WSS' }),
-        enabled: T.Boolean({ default: true }),
+        enabled: T.Boolean({ default: true, description: 'Start the SIP service' }),
+        digest: T.Union(
+          [T.Literal('sha256+md5'), T.Literal('md5+sha256'), T.Literal('sha256'), T.Literal('md5')],
+          {
+            default: 'sha256+md5',
+            description:
+              'Digest challenges offered, most preferred first (RFC 8760). Use md5 for old phones that take the first challenge',
+          },
+        ),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -74,7 +74,12 @@ export const ERROR_CODES = {
     message: 'No {transport} transport or connection to reach {target}',
   },
   SWB_SIP_SDP: { http: 400, sip: 488, severity: 'info', message: 'Unacceptable SDP: {reason}' },
-  SWB_SIP_DIGEST: { http: 400, sip: 400, severity: 'info', message: 'Malformed digest credentials: {reason}' },
+  SWB_SIP_DIGEST: {
+    http: 400,
+    sip: 400,
+    severity: 'info',
+    message: 'Malformed digest credentials: {reason}',
+  },
 
   // ---- media ----
   SWB_CHANNEL_CLOSED: { http: 503, sip: 500, severity: 'warn', message: 'Media channel closed' },

@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   request: 'req',
   call: 'cal',
   leg: 'leg',
+  sipAccount: 'sip',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

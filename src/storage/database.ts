@@ -13,6 +13,7 @@ import {
 import pg from 'pg';
 import { SwbError } from '../kernel/errors.js';
 import * as m001 from './migrations/001-foundation.js';
+import * as m002 from './migrations/002-sip.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -28,6 +29,7 @@ export interface Db {
 /** Every migration, in order. Append only; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-foundation': m001,
+  '002-sip': m002,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -94,6 +94,32 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export interface SipAccountsTable {
+  id: string;
+  tenant_id: string;
+  username: string;
+  user_id: string | null;
+  /** The SIP domain the HA1s were computed for; a domain change needs a new password. */
+  realm: string;
+  ha1_md5: string;
+  ha1_sha256: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SipRegistrationsTable {
+  tenant_id: string;
+  aor: string;
+  contact: string;
+  expires_at: number;
+  call_id: string;
+  cseq: number;
+  q: number | null;
+  source: string; // JSON TxSource
+  user_agent: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   org_units: OrgUnitsTable;
@@ -102,6 +128,8 @@ export interface Database {
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  sip_accounts: SipAccountsTable;
+  sip_registrations: SipRegistrationsTable;
 }
 
 export type Millis = ColumnType<number, number, number>;

@@ -94,14 +94,14 @@ export class TenantsService {
       kind,
       status: 'active',
       time_zone: tz,
-      sip_domain: input.sipDomain ?? null,
+      sip_domain: input.sipDomain?.toLowerCase() ?? null,
       created_at: now,
       updated_at: now,
     };
     await db.transaction().execute(async (trx) => {
       const repo = new TenantsRepo(trx);
       if (await repo.bySlug(input.slug)) throw new SwbError('SWB_CONFLICT', { resource: 'Tenant slug' });
-      if (input.sipDomain && (await repo.bySipDomain(input.sipDomain))) {
+      if (input.sipDomain && (await repo.bySipDomain(input.sipDomain.toLowerCase()))) {
         throw new SwbError('SWB_CONFLICT', { resource: 'Tenant SIP domain' });
       }
       await repo.insert(row);
@@ -192,6 +192,7 @@ export class TenantsService {
           reason: 'the platform tenant cannot be disabled',
         });
       }
+      if (patch.sipDomain) patch.sipDomain = patch.sipDomain.toLowerCase();
       if (patch.sipDomain) {
         const other = await repo.bySipDomain(patch.sipDomain);
         if (other && other.id !== id) throw new SwbError('SWB_CONFLICT', { resource: 'Tenant SIP domain' });

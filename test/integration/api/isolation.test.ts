@@ -28,6 +28,7 @@ for (const engine of ENGINES) {
           name: 'Bravo Insurance',
           slug: 'bravo',
           timeZone: 'Europe/Paris',
+          sipDomain: 'Bravo.Example.COM',
           admin: { username: 'admin', password: 'BravoPass#1' },
         },
       });
@@ -52,6 +53,11 @@ for (const engine of ENGINES) {
         roleId: B.role.id,
         orgUnitId: B.center.id,
       });
+      B.sip = await post('/api/v1/sip-accounts', {
+        username: '7001',
+        password: 'SipPass#7001',
+        userId: B.user.id,
+      });
       const key = await post('/api/v1/api-keys', { name: 'bravo key', roleId: B.role.id });
       B.apiKey = key;
       bApiKey = key.key!;
@@ -64,6 +70,7 @@ for (const engine of ENGINES) {
       ['center', '/api/v1/org-units'],
       ['user', '/api/v1/users'],
       ['apiKey', '/api/v1/api-keys'],
+      ['sip', '/api/v1/sip-accounts'],
     ];
 
     it('B can read its own objects (the fixture is real)', async () => {
@@ -79,6 +86,7 @@ for (const engine of ENGINES) {
         role: { description: 'hijacked' },
         center: { name: 'hijacked' },
         user: { displayName: 'hijacked' },
+        sip: { enabled: false },
       };
       for (const [k, p] of paths) {
         const url = `${p}/${B[k]!.id}`;
@@ -115,6 +123,8 @@ for (const engine of ENGINES) {
         `/api/v1/users?roleId=${B.role!.id}`,
         `/api/v1/users?orgUnitId=${B.center!.id}`,
         '/api/v1/api-keys?limit=500&includeRevoked=true',
+        '/api/v1/sip-accounts?limit=500',
+        '/api/v1/sip-accounts?q=7001',
         '/api/v1/audit-log?limit=500',
         `/api/v1/audit-log?resourceId=${B.user!.id}`,
       ];

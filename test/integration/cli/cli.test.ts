@@ -89,6 +89,9 @@ describe('switchboard CLI', () => {
         SWB_STORAGE_DATA_DIR: tmp(),
         SWB_HTTP_HOST: '127.0.0.1',
         SWB_HTTP_PORT: '0',
+        SWB_SIP_HOST: '127.0.0.1',
+        SWB_SIP_UDP_PORT: '0',
+        SWB_SIP_TCP_PORT: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -108,7 +111,7 @@ describe('switchboard CLI', () => {
     try {
       await ready;
       assert.match(out, /API docs {4}http:\/\/127\.0\.0\.1:\d+\/api\/v1\/docs/);
-      assert.match(out, /SIP {9}udp\/5060 tcp\/5060 tls\/5061/);
+      assert.match(out, /SIP {9}udp\/\d+ tcp\/\d+ {2}\(demo domain demo\.switchboard\.local\)/);
       assert.match(out, /Demo@2026/);
       assert.match(out, /developer API key \(shown once\): swb_key_/);
       const base = /Web \/ API {3}(http:\/\/[^/\s]+)\//.exec(out)![1];

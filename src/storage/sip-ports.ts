@@ -1,0 +1,114 @@
+import type { Kysely } from 'kysely';
+import type { Binding, LocationStore, SipUser, SipUserDirectory } from '../sip/registrar/ports.js';
+import type { Database } from './schema.js';
+
+/**
+ * The SIP registrar's ports backed by the database: SIP accounts by (domain, username) and the
+ * location service. Tenants are found by their SIP domain; nothing crosses tenants.
+ */
+export class DbSipUserDirectory implements SipUserDirectory {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async tenantOfDomain(domain: string): Promise<string | undefined> {
+    const t = await this.db
+      .selectFrom('tenants')
+      .select(['id', 'status'])
+      .where('sip_domain', '=', domain.toLowerCase())
+      .executeTakeFirst();
+    return t && t.status === 'active' ? t.id : undefined;
+  }
+
+  async lookup(domain: string, user: string): Promise<SipUser | undefined> {
+    const d = domain.toLowerCase();
+    const row = await this.db
+      .selectFrom('sip_accounts')
+      .innerJoin('tenants', 'tenants.id', 'sip_accounts.tenant_id')
+      .select([
+        'sip_accounts.tenant_id as tenant_id',
+        'sip_accounts.id as id',
+        'sip_accounts.user_id as user_id',
+        'sip_accounts.realm as realm',
+        'sip_accounts.ha1_md5 as ha1_md5',
+        'sip_accounts.ha1_sha256 as ha1_sha256',
+        'sip_accounts.enabled as enabled',
+        'tenants.status as tenant_status',
+      ])
+      .where('tenants.sip_domain', '=', d)
+      .where('sip_accounts.username', '=', user)
+      .executeTakeFirst();
+    if (!row || row.enabled !== 1 || row.tenant_status !== 'active' || row.realm !== d) return undefined;
+    return {
+      tenantId: row.tenant_id,
+      userId: row.user_id ?? row.id,
+      ha1Md5: row.ha1_md5,
+      ha1Sha256: row.ha1_sha256,
+    };
+  }
+}
+
+export class DbLocationStore implements LocationStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async lookup(tenantId: string, aor: string, now: number): Promise<Binding[]> {
+    const rows = await this.db
+      .selectFrom('sip_registrations')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('aor', '=', aor.toLowerCase())
+      .where('expires_at', '>', now)
+      .execute();
+    return rows.map((r) => {
+      const b: Binding = {
+        contact: r.contact,
+        expiresAt: r.expires_at,
+        callId: r.call_id,
+        cseq: r.cseq,
+        source: JSON.parse(r.source) as Binding['source'],
+      };
+      if (r.q !== null) b.q = r.q;
+      if (r.user_agent !== null) b.userAgent = r.user_agent;
+      return b;
+    });
+  }
+
+  async save(tenantId: string, aor: string, bindings: Binding[]): Promise<void> {
+    const key = aor.toLowerCase();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('sip_registrations')
+        .where('tenant_id', '=', tenantId)
+        .where('aor', '=', key)
+        .execute();
+      for (const b of bindings) {
+        await trx
+          .insertInto('sip_registrations')
+          .values({
+            tenant_id: tenantId,
+            aor: key,
+            contact: b.contact,
+            expires_at: b.expiresAt,
+            call_id: b.callId,
+            cseq: b.cseq,
+            q: b.q ?? null,
+            source: JSON.stringify(b.source),
+            user_agent: b.userAgent?.slice(0, 255) ?? null,
+          })
+          .execute();
+      }
+    });
+  }
+
+  async count(tenantId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('sip_registrations')
+      .select((eb) => eb.fn.count<number>('aor').distinct().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /** Drops expired bindings; run periodically. */
+  async purgeExpired(now: number): Promise<void> {
+    await this.db.deleteFrom('sip_registrations').where('expires_at', '<=', now).execute();
+  }
+}
