@@ -1,4 +1,5 @@
 export { StreamFramer } from './framer.js';
+export { type KeepAliveTarget, OptionsKeepAlive } from './keepalive.js';
 export { createTransportLayer } from './layer.js';
 export type * from './types.js';
 export { defaultPort, responseTarget, stampVia } from './via-stamp.js';
