@@ -6,10 +6,11 @@
  *   leg pauses meanwhile and the outgoing stream stays continuous (same SSRC, seq + 1).
  */
 import { FRAME_SAMPLES } from '../audio.js';
-import { codecByName } from '../codecs/codec.js';
+import { type AudioCodec, codecByName } from '../codecs/codec.js';
 import { InbandDtmfDetector } from '../dtmf/goertzel.js';
 import { Rfc4733Receiver, Rfc4733Sender } from '../dtmf/rfc4733.js';
 import type { MediaLeg, PayloadTap } from '../endpoint/media-leg.js';
+import type { MediaCodecName } from '../media-types.js';
 
 const GAP_MS = 60;
 
@@ -24,6 +25,8 @@ export class DtmfTap {
   #gapUntil = 0;
   readonly #pkt = Buffer.alloc(16);
   #senderPt = -1;
+  #codecName: MediaCodecName = 'PCMU';
+  #codec: AudioCodec = codecByName('PCMU');
 
   constructor(ep: MediaLeg) {
     this.#ep = ep;
@@ -32,7 +35,11 @@ export class DtmfTap {
       if (h.payloadType === ep.telephoneEventPt) {
         this.#rx.push(h.timestamp, payload, 0, payload.length, now);
       } else if (this.#inband) {
-        const n = codecByName(codec).decode(payload, this.#pcm);
+        if (codec !== this.#codecName) {
+          this.#codecName = codec;
+          this.#codec = codecByName(codec);
+        }
+        const n = this.#codec.decode(payload, this.#pcm);
         this.#inband.process(this.#pcm, n);
       }
     };

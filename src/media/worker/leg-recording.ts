@@ -5,9 +5,9 @@
  * file, which is written asynchronously (never on the packet path).
  */
 import { clamp16, FRAME_SAMPLES } from '../audio.js';
-import { codecByName } from '../codecs/codec.js';
+import { type AudioCodec, codecByName } from '../codecs/codec.js';
 import type { MediaLeg, PayloadTap } from '../endpoint/media-leg.js';
-import type { RecordStoppedBody } from '../media-types.js';
+import type { MediaCodecName, RecordStoppedBody } from '../media-types.js';
 import { SampleFifo } from './sample-fifo.js';
 import type { WavSink } from './wav-sink.js';
 
@@ -25,6 +25,8 @@ export class LegRecording {
   readonly #mono = new Int16Array(FRAME_SAMPLES);
   readonly #inTap: PayloadTap;
   readonly #outTap: PayloadTap;
+  #codecName: MediaCodecName = 'PCMU';
+  #codec: AudioCodec = codecByName('PCMU');
   #paused = false;
   #stopped = false;
   #nextProgressMs = -1;
@@ -43,7 +45,12 @@ export class LegRecording {
   }
 
   #decode(payload: Uint8Array, fifo: SampleFifo): void {
-    const n = codecByName(this.endpoint.codec).decode(payload, this.#decoded);
+    const name = this.endpoint.codec;
+    if (name !== this.#codecName) {
+      this.#codecName = name;
+      this.#codec = codecByName(name);
+    }
+    const n = this.#codec.decode(payload, this.#decoded);
     fifo.push(this.#decoded, n);
   }
 
