@@ -22,12 +22,18 @@ export function createWorkspace(
   p: ScheduleProblem,
   types: readonly ShiftType[],
   warnings: string[],
+  shared?: Map<string, AgentState>,
 ): Workspace {
   const agents = p.agents
     .filter((a) => p.skill === undefined || a.skills.includes(p.skill))
-    .map(
-      (a) => new AgentState(a, p.days, Math.min(a.maxMinutesPerWeek ?? Infinity, p.rules.maxMinutesPerWeek)),
-    );
+    .map((a) => {
+      let st = shared?.get(a.agentId);
+      if (!st) {
+        st = new AgentState(a, p.days, Math.min(a.maxMinutesPerWeek ?? Infinity, p.rules.maxMinutesPerWeek));
+        shared?.set(a.agentId, st);
+      }
+      return st;
+    });
   return { p, types, agents, cov: new Float64Array(p.required.length), warnings };
 }
 
@@ -73,24 +79,43 @@ export function pickAgent(w: Workspace, s: ShiftType): AgentState | undefined {
   return best;
 }
 
-/** Add shifts while they reduce the objective. */
-export function greedyCover(w: Workspace, maxShifts = Number.POSITIVE_INFINITY): void {
-  const dead = new Uint8Array(w.types.length);
-  const gains = new Float64Array(w.types.length);
+/**
+ * Add shifts while they reduce the objective. With several workspaces (skill groups sharing
+ * agents) each step takes the best shift type over all groups, so multi-skilled agents go where
+ * they are needed most.
+ */
+export function greedyCover(
+  ws: Workspace | readonly Workspace[],
+  maxShifts = Number.POSITIVE_INFINITY,
+): void {
+  const list = Array.isArray(ws) ? (ws as readonly Workspace[]) : [ws as Workspace];
+  const dead = list.map((w) => new Uint8Array(w.types.length));
+  const gains = list.map((w) => new Float64Array(w.types.length));
   for (let added = 0; added < maxShifts; ) {
-    for (const s of w.types) gains[s.index] = dead[s.index] ? Number.POSITIVE_INFINITY : delta(w, s, 1);
+    list.forEach((w, g) => {
+      for (const s of w.types)
+        gains[g]![s.index] = dead[g]![s.index] ? Number.POSITIVE_INFINITY : delta(w, s, 1);
+    });
     let placed = false;
-    // try types in order of gain until one has an eligible agent
-    for (let tries = 0; tries < w.types.length; tries++) {
+    for (;;) {
+      let bg = -1;
       let bi = -1;
-      for (let i = 0; i < gains.length; i++)
-        if (gains[i]! < -1e-9 && (bi < 0 || gains[i]! < gains[bi]!)) bi = i;
+      for (let g = 0; g < list.length; g++) {
+        const gg = gains[g]!;
+        for (let i = 0; i < gg.length; i++) {
+          if (gg[i]! < -1e-9 && (bi < 0 || gg[i]! < gains[bg]![bi]!)) {
+            bg = g;
+            bi = i;
+          }
+        }
+      }
       if (bi < 0) return;
+      const w = list[bg]!;
       const s = w.types[bi]!;
       const a = pickAgent(w, s);
       if (!a) {
-        dead[bi] = 1;
-        gains[bi] = Number.POSITIVE_INFINITY;
+        dead[bg]![bi] = 1;
+        gains[bg]![bi] = Number.POSITIVE_INFINITY;
         continue;
       }
       a.assign(s);
@@ -103,26 +128,35 @@ export function greedyCover(w: Workspace, maxShifts = Number.POSITIVE_INFINITY):
   }
 }
 
-/** Give agents below their contracted minutes the least harmful feasible shifts. */
-export function fillContracts(w: Workspace): void {
-  for (const a of w.agents) {
-    for (let guard = 0; a.minutes < a.spec.contractMinutesPerWeek && guard < w.p.days; guard++) {
+/** Give agents below their contracted minutes the least harmful feasible shifts (any of their groups). */
+export function fillContracts(ws: Workspace | readonly Workspace[]): void {
+  const list = Array.isArray(ws) ? (ws as readonly Workspace[]) : [ws as Workspace];
+  const members = list.map((w) => new Set(w.agents));
+  const agents = [...new Set(list.flatMap((w) => w.agents))];
+  for (const a of agents) {
+    const p = list.find((_, g) => members[g]!.has(a))!.p;
+    for (let guard = 0; a.minutes < a.spec.contractMinutesPerWeek && guard < p.days; guard++) {
       let best: ShiftType | undefined;
+      let bestW: Workspace | undefined;
       let bestD = Number.POSITIVE_INFINITY;
-      for (const s of w.types) {
-        if (!a.canTake(s, w.p)) continue;
-        const d = delta(w, s, 1) + preferencePenalty(a, s) * 0.01;
-        if (d < bestD) {
-          bestD = d;
-          best = s;
+      list.forEach((w, g) => {
+        if (!members[g]!.has(a)) return;
+        for (const s of w.types) {
+          if (!a.canTake(s, w.p)) continue;
+          const d = delta(w, s, 1) + preferencePenalty(a, s) * 0.01;
+          if (d < bestD) {
+            bestD = d;
+            best = s;
+            bestW = w;
+          }
         }
-      }
-      if (!best) break;
+      });
+      if (!best || !bestW) break;
       a.assign(best);
-      applyCover(w, best, 1);
+      applyCover(bestW, best, 1);
     }
     if (a.minutes < a.spec.contractMinutesPerWeek) {
-      w.warnings.push(
+      list[0]!.warnings.push(
         `agent ${a.spec.agentId}: ${a.minutes} of ${a.spec.contractMinutesPerWeek} contracted minutes (rules or availability)`,
       );
     }
@@ -133,12 +167,13 @@ export function fillContracts(w: Workspace): void {
 export function localSearch(w: Workspace, passes = 4): void {
   const byDay: ShiftType[][] = Array.from({ length: w.p.days }, () => []);
   for (const s of w.types) byDay[s.day]!.push(s);
+  const own = new Set(w.types); // with shared agents, only this group's shifts are moved here
   for (let pass = 0; pass < passes; pass++) {
     let improved = false;
     for (const a of w.agents) {
       for (let day = 0; day < w.p.days; day++) {
         const cur = a.byDay[day];
-        if (!cur) continue;
+        if (!cur || !own.has(cur)) continue;
         applyCover(w, cur, -1);
         const base = delta(w, cur, 1) + preferencePenalty(a, cur) * 0.01;
         let best = cur;

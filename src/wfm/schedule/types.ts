@@ -82,6 +82,8 @@ export interface PlacedBreak {
 
 export interface ScheduledShift {
   readonly agentId: string;
+  /** Skill group the shift is dedicated to (multi-skill schedules). */
+  readonly skill?: string;
   readonly day: number;
   readonly templateId: string;
   readonly start: number;

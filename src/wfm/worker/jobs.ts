@@ -7,6 +7,7 @@
 import { type IntervalStaffing, requiredAgentsBatch, type StaffingTarget } from '../erlang/staffing.js';
 import { forecastQueue } from '../forecast/backtest.js';
 import type { CalendarEvents, SeriesHistory } from '../forecast/types.js';
+import { buildMultiSkillSchedule, type MultiSkillProblem } from '../schedule/multi-skill.js';
 import { buildSchedule, type ScheduleOptions } from '../schedule/schedule.js';
 import type { ScheduleProblem } from '../schedule/types.js';
 import { type SimulationInput, simulateQueue } from '../sim/queue-sim.js';
@@ -78,6 +79,12 @@ export async function runJob(kind: JobKind, input: unknown, ctx: JobContext): Pr
         ...options,
         checkpoint: (done, total, phase) => ctx.checkpoint(done, total, phase),
       });
+    }
+    case 'schedule-multi-skill': {
+      await ctx.checkpoint(0, 1, 'schedule');
+      const r = buildMultiSkillSchedule(input as MultiSkillProblem);
+      await ctx.checkpoint(1, 1, 'schedule');
+      return r;
     }
     case 'simulate':
       await ctx.checkpoint(0, 1, 'simulate');
