@@ -4,8 +4,8 @@
  * - Payloads are copied into a preallocated ring of 32 slots indexed by extended sequence number
  *   (16-bit wrap unwrapped) and decoded at playout, so late and duplicate packets cost no decode.
  * - pop() is called once per 20 ms tick and always fills one frame: real audio (JB_FRAME), a
- *   concealed frame (JB_CONCEALED: the last real frame repeated with a fade, 5 frames to silence)
- *   or zeros (JB_SILENCE). Any packet duration is accepted (10/20/30/60 ms ptime): samples stream
+ *   concealed frame (JB_CONCEALED: pitch-based PLC after G.711 Appendix I, dsp/plc.ts, which fades
+ *   to silence over 60 ms) or zeros (JB_SILENCE). Any packet duration is accepted (10/20/30/60 ms ptime): samples stream
  *   through a decode buffer across ticks.
  * - Loss: if the next packet is missing but a newer one is buffered, the missing one is lost and
  *   concealed. If nothing newer is buffered (delay spike, end of talkspurt) the buffer stalls:
@@ -24,6 +24,7 @@
  */
 import { FRAME_MS, FRAME_SAMPLES } from '../audio.js';
 import type { AudioCodec } from '../codecs/codec.js';
+import { PacketLossConcealer } from '../dsp/plc.js';
 import {
   JB_CONCEALED,
   JB_FRAME,
@@ -42,7 +43,6 @@ export const JB_MAX_PAYLOAD = 480;
 const MAX_SAMPLES = 960;
 const BASE = 1 << 20; // extended sequence numbers start here so deltas never go negative
 const JUMP = 100;
-const FADE = [0.9, 0.7, 0.5, 0.3, 0.1];
 const PEAK_DECAY = 0.998;
 const SHRINK_TICKS = 10;
 
@@ -73,7 +73,7 @@ export class JitterBuffer implements JitterBufferLike {
   readonly #len = new Int32Array(SLOTS);
   readonly #seqOf = new Int32Array(SLOTS);
   readonly #pcm = new Int16Array(MAX_SAMPLES);
-  readonly #hist = new Int16Array(FRAME_SAMPLES);
+  readonly #plc = new PacketLossConcealer();
   #pcmLen = 0;
   #pcmOff = 0;
   #ptime = FRAME_SAMPLES;
@@ -84,11 +84,9 @@ export class JitterBuffer implements JitterBufferLike {
   #next = BASE;
   #highest = BASE;
   #badSeq = -1;
-  #concealRun = 0;
   /** Samples output while stalled; missing packets later found lost are skipped against them. */
   #stalled = 0;
   #excessTicks = 0;
-  #haveHist = false;
   // delay estimator
   #baseTs = 0;
   #rate = 8;
@@ -115,8 +113,7 @@ export class JitterBuffer implements JitterBufferLike {
     this.#started = false;
     this.#len.fill(-1);
     this.#pcmLen = this.#pcmOff = 0;
-    this.#concealRun = 0;
-    this.#haveHist = false;
+    this.#plc.reset();
     this.#badSeq = -1;
     this.#peak = 0;
     this.#jitter = 0;
@@ -245,7 +242,8 @@ export class JitterBuffer implements JitterBufferLike {
       }
     }
     this.#maybeShrink();
-    let status = JB_FRAME;
+    let concealed = false;
+    let audible = false;
     let o = 0;
     while (o < n) {
       if (this.#pcmOff < this.#pcmLen) {
@@ -269,7 +267,7 @@ export class JitterBuffer implements JitterBufferLike {
           this.#pcmOff = 0;
           this.#ptime = got;
           this.#stalled = 0; // any stall time left is now added delay
-          if (status === JB_FRAME) this.#concealRun = 0;
+          this.#plc.good(this.#pcm, 0, got); // cross-fades out of a concealment, keeps history
           continue;
         }
       } else if (this.#highest > s) {
@@ -282,45 +280,23 @@ export class JitterBuffer implements JitterBufferLike {
       } else {
         // nothing newer buffered: stall without advancing
         this.stats.underflows++;
-        status = this.#conceal(out, o, n - o);
+        concealed = true;
+        if (this.#plc.conceal(out, o, n - o)) audible = true;
         this.#stalled += n - o;
         o = n;
         break;
       }
       // lost packet (or undecodable payload): conceal its duration
-      const g = this.#concealGain();
-      this.#fillConceal(this.#pcm, 0, this.#ptime, g);
+      concealed = true;
+      if (this.#plc.conceal(this.#pcm, 0, this.#ptime)) audible = true;
       this.#pcmLen = this.#ptime;
       this.#pcmOff = 0;
-      if (status === JB_FRAME) status = g > 0 ? JB_CONCEALED : JB_SILENCE;
     }
-    if (status === JB_FRAME) {
-      const h = this.#hist;
-      const m = FRAME_SAMPLES < n ? FRAME_SAMPLES : n;
-      for (let i = 0; i < m; i++) h[i] = out[i]!;
-      this.#haveHist = true;
-    } else if (status === JB_CONCEALED) this.stats.concealed++;
+    const status = !concealed ? JB_FRAME : audible ? JB_CONCEALED : JB_SILENCE;
+    if (status === JB_CONCEALED) this.stats.concealed++;
     else this.stats.silence++;
     this.stats.depthFrames = this.#highest - this.#next + 1;
     return status;
-  }
-
-  #concealGain(): number {
-    const g = this.#haveHist && this.#concealRun < FADE.length ? FADE[this.#concealRun]! : 0;
-    this.#concealRun++;
-    return g;
-  }
-
-  #conceal(out: Int16Array, o: number, m: number): number {
-    const g = this.#concealGain();
-    this.#fillConceal(out, o, m, g);
-    return g > 0 ? JB_CONCEALED : JB_SILENCE;
-  }
-
-  #fillConceal(dst: Int16Array, o: number, m: number, g: number): void {
-    const h = this.#hist;
-    const hn = h.length;
-    for (let i = 0; i < m; i++) dst[o + i] = g === 0 ? 0 : Math.round(h[i % hn]! * g);
   }
 
   #maybeShrink(): void {
