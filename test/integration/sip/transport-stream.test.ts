@@ -169,15 +169,19 @@ describe('TCP framing, keep-alive and limits', () => {
 });
 
 describe('WebSocket transports (RFC 7118)', () => {
-  for (const kind of ['ws', 'wss'] as const) {
-    it(`${kind}: one SIP message per frame, response on the same socket, 'sip' subprotocol required`, async () => {
+  for (const [kind, host] of [
+    ['ws', '127.0.0.1'],
+    ['wss', '127.0.0.1'],
+    ['ws', '::1'],
+  ] as const) {
+    it(`${kind} on ${host}: one SIP message per frame, response on the same socket, 'sip' subprotocol required`, async () => {
       const layer = await createTransportLayer({
-        [kind]: { host: '127.0.0.1', port: 0, ...cert },
+        [kind]: { host, port: 0, ...cert },
         clock: systemClock,
         logger: silentLogger,
       });
       const port = layer.listening()[0]!.localPort;
-      const url = `${kind}://127.0.0.1:${port}`;
+      const url = `${kind}://${host.includes(':') ? `[${host}]` : host}:${port}`;
       const ws = new WebSocket(url, 'sip', { ca: cert.cert });
       try {
         await new Promise((resolve, reject) => {
@@ -194,7 +198,7 @@ describe('WebSocket transports (RFC 7118)', () => {
         );
         const [m, src] = await got;
         assert.equal(src.transport, kind);
-        assert.equal(parseVia(getHeader(m, 'via')!).received, '127.0.0.1');
+        assert.equal(parseVia(getHeader(m, 'via')!).received, host);
         const reply = new Promise<string>((resolve) =>
           ws.once('message', (d: Buffer) => resolve(d.toString())),
         );
