@@ -24,6 +24,8 @@ export class Flow {
   readonly source: SipSource;
   lastActivity: number;
   closed = false;
+  /** Other lookup keys for this flow (e.g. the host name it was dialled by). */
+  readonly aliases: string[] = [];
   readonly #socket: Socket | undefined;
   readonly #ws: WsLike | undefined;
 

@@ -235,7 +235,8 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
 
   #forget(flow: Flow): void {
     this.#flows.delete(flow.id);
-    if (this.#flowByKey.get(flow.key) === flow) this.#flowByKey.delete(flow.key);
+    for (const k of [flow.key, ...flow.aliases])
+      if (this.#flowByKey.get(k) === flow) this.#flowByKey.delete(k);
   }
 
   /** One framed message from any transport. */
@@ -371,7 +372,14 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
       socket.once('error', reject);
       socket.once(ready, () => {
         socket.off('error', reject);
-        resolve(this.#adopt(kind, socket));
+        const flow = this.#adopt(kind, socket);
+        // dialled by name (or a differently written address): find it again under that key too
+        const asked = flowKey(kind, t.host, t.port);
+        if (asked !== flow.key) {
+          flow.aliases.push(asked);
+          this.#flowByKey.set(asked, flow);
+        }
+        resolve(flow);
       });
     });
   }

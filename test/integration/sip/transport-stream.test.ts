@@ -70,6 +70,13 @@ describe('TCP/TLS transports between two layers', () => {
           const target = { transport: kind as SipTransportKind, host, port: cPort };
           await Promise.all([a.send(req, target), a.send(req, target), a.send(req, target)]);
           assert.equal(a.connectionCount(), 2);
+          if (host === '127.0.0.1') {
+            // dialled by name: later sends by the same name reuse the flow
+            const byName = { transport: kind as SipTransportKind, host: 'localhost', port: cPort };
+            await a.send(req, byName);
+            await a.send(req, byName);
+            assert.equal(a.connectionCount(), 3);
+          }
         } finally {
           await c.close();
         }
