@@ -87,6 +87,37 @@ describe('scheduling', () => {
     assert.deepEqual(auditLabourRules(p, r.shifts), []);
   });
 
+  it('honours preferred start times when the requirement allows either', async () => {
+    // two agents needed 08:00–16:30 and two 12:00–20:30; two agents prefer 08:00, two prefer 12:00
+    const required = new Array(96)
+      .fill(0)
+      .map((_, t) => (t >= 32 && t < 66 ? 2 : 0) + (t >= 48 && t < 82 ? 2 : 0));
+    const agents: AgentSpec[] = [
+      ['early1', 8],
+      ['late1', 12],
+      ['early2', 8],
+      ['late2', 12],
+    ].map(([id, h]) => ({
+      agentId: id as string,
+      skills: ['voice'],
+      contractMinutesPerWeek: 0,
+      preferredStart: (h as number) * 60,
+    }));
+    const p: ScheduleProblem = {
+      tenantId: 't1',
+      slotMinutes: 15,
+      days: 1,
+      required,
+      agents,
+      templates: [{ ...FULL_TIME, breaks: [] }],
+      rules: { maxMinutesPerDay: 600, maxMinutesPerWeek: 2400, minRestMinutes: 660, maxConsecutiveDays: 5 },
+    };
+    const r = await buildSchedule(p, { solver: 'greedy' });
+    assert.equal(r.totalShortfallSlots, 0);
+    const startOf = (id: string) => r.shifts.find((s) => s.agentId === id)!.start / 60;
+    assert.deepEqual(['early1', 'early2', 'late1', 'late2'].map(startOf), [8, 8, 12, 12]);
+  });
+
   it('labour rules hold for random rosters and requirements (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
