@@ -37,6 +37,14 @@ describe('zoned time (Intl, no tz library)', () => {
     assert.equal(nextBucketStart(fall, 'day', NY) - fall, 25 * H);
   });
 
+  it('a day whose midnight does not exist (Havana, DST at 00:00) starts at 01:00 and lasts 23 h', () => {
+    const tz = 'America/Havana';
+    const day = bucketStart(Date.UTC(2026, 2, 8, 12), 'day', tz);
+    assert.equal(localLabel(day, tz), '2026-03-08 01:00');
+    assert.equal(nextBucketStart(day, 'day', tz) - day, 23 * H);
+    assert.equal(day - bucketStart(day - 1, 'day', tz), 24 * H);
+  });
+
   it('the repeated fall-back hour gives two distinct hourly buckets', () => {
     const first = bucketStart(Date.UTC(2026, 10, 1, 5, 40), '60m', NY); // 01:40 EDT
     const second = bucketStart(Date.UTC(2026, 10, 1, 6, 40), '60m', NY); // 01:40 EST
