@@ -30,10 +30,14 @@ function runSipp(args: string[]): Promise<{ code: number | null; out: string }> 
 }
 
 describe('SIPp OPTIONS against the transport layer', () => {
-  for (const t of ['udp', 'tcp'] as const) {
-    it(`${CALLS} OPTIONS over ${t.toUpperCase()} all get 200`, async () => {
+  for (const [t, host] of [
+    ['udp', '127.0.0.1'],
+    ['tcp', '127.0.0.1'],
+    ['udp', '::1'],
+  ] as const) {
+    it(`${CALLS} OPTIONS over ${t.toUpperCase()} on ${host} all get 200`, async () => {
       const layer = await createTransportLayer({
-        [t]: { host: '127.0.0.1', port: 0 },
+        [t]: { host, port: 0 },
         clock: systemClock,
         logger: silentLogger,
       });
@@ -47,13 +51,13 @@ describe('SIPp OPTIONS against the transport layer', () => {
       try {
         const port = layer.listening()[0]!.localPort;
         const { code, out } = await runSipp([
-          `127.0.0.1:${port}`,
+          host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
           '-sf',
           scenario,
           '-t',
           t === 'udp' ? 'u1' : 't1',
           '-i',
-          '127.0.0.1',
+          host,
           '-p',
           '0',
           '-m',
