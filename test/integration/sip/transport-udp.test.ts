@@ -94,12 +94,24 @@ for (const [family, host] of [
       assert.equal(res.type === 'response' && res.status, 505);
     });
 
+    it('never answers an invalid ACK (RFC 3261 17.2.1), it only reports it', async () => {
+      const info = malformed();
+      send(
+        options({ host, port: 1, transport: 'UDP', branch: 'z9hG4bKack' })
+          .replace('OPTIONS sip:', 'ACK sip:')
+          .replace('CSeq: 1 OPTIONS', 'CSeq: 1 INVITE'),
+      );
+      const got = await info;
+      assert.equal(got.status, undefined);
+      assert.match(got.reason, /CSeq method/);
+    });
+
     it('drops garbage it cannot answer, and goes silent after the per-source burst', async () => {
       // garbage: no headers to build a response from
       const info = malformed();
       send('\x00\x01garbage\r\n\r\n');
       assert.equal((await info).status, undefined);
-      // the burst of 3 was used up by the two answered messages above plus this one
+      // the burst of 3 was used up by the 400, the 505 and the ACK above
       const silent = malformed();
       send(options({ host, port: 1, transport: 'UDP', branch: 'z9hG4bKbad2' }).replace('CSeq: 1', 'CSeq: x'));
       assert.equal((await silent).status, undefined);
