@@ -80,6 +80,28 @@ export class MediaEndpoint extends MediaObject {
     await this.channel.request('ENDPOINT_SET_REMOTE', this.id, { kind: 'rtp', ...remote });
   }
 
+  /**
+   * Plays WAV files (8/16 kHz) to this leg; resolves once queued. 'play-finished' (with `playId`)
+   * tells when they are done, stopped, interrupted by a DTMF digit (if interruptible) or failed.
+   */
+  async play(
+    files: string[],
+    opts: { playId?: string; loop?: boolean; interruptible?: boolean } = {},
+  ): Promise<string> {
+    const playId = opts.playId ?? `play_${Math.random().toString(36).slice(2, 12)}`;
+    await this.channel.request('PLAY', this.id, {
+      playId,
+      files,
+      loop: opts.loop ?? false,
+      interruptible: opts.interruptible ?? true,
+    });
+    return playId;
+  }
+
+  async stopPlay(): Promise<void> {
+    await this.channel.request('PLAY_STOP', this.id, {});
+  }
+
   /** Sends RFC 4733 digits to the peer (needs a negotiated telephone-event payload type). */
   async sendDtmf(digits: string, durationMs?: number): Promise<void> {
     await this.channel.request('DTMF_SEND', this.id, { digits, ...(durationMs ? { durationMs } : {}) });

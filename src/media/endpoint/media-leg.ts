@@ -60,7 +60,17 @@ export abstract class MediaLeg {
   telephoneEventPt = -1;
   readonly emit: EndpointEmit;
   protected readonly header: RtpHeader = createRtpHeader();
-  protected readonly scratch = Buffer.alloc(MAX_RTP_PACKET);
+  /**
+   * Rotating send buffers for packets we build: a UDP send the kernel cannot take at once is
+   * queued by libuv with a pointer to our memory, so a buffer is not reused for the next 7 sends.
+   */
+  readonly #ring = Array.from({ length: 8 }, () => Buffer.alloc(MAX_RTP_PACKET));
+  #ringPos = 0;
+
+  protected nextSendBuffer(): Buffer {
+    this.#ringPos = (this.#ringPos + 1) & 7;
+    return this.#ring[this.#ringPos]!;
+  }
   /** True once the far end is known (SDP/answer): nothing is sent or accepted before. */
   protected remoteSet = false;
   #closed = false;
@@ -144,9 +154,9 @@ export abstract class MediaLeg {
     let len = h.headerLength + h.payloadLength;
     let off = h.headerLength;
     if (h.headerLength !== 12 || h.padding) {
-      // strip CSRC/extension/padding into our scratch buffer
-      buf.copy(this.scratch, 12, h.headerLength, h.headerLength + h.payloadLength);
-      pkt = this.scratch;
+      // strip CSRC/extension/padding into one of our send buffers
+      pkt = this.nextSendBuffer();
+      buf.copy(pkt, 12, h.headerLength, h.headerLength + h.payloadLength);
       off = 12;
       len = 12 + h.payloadLength;
     }
@@ -170,7 +180,7 @@ export abstract class MediaLeg {
   sendPayload(payload: Uint8Array, samples: number, nowMs: number, marker = false): void {
     if (this.#closed || !this.remoteSet) return;
     const fresh = this.out.nextGenerated(samples, nowMs);
-    const pkt = this.scratch;
+    const pkt = this.nextSendBuffer();
     writeRtpHeader(pkt, {
       marker: marker || fresh,
       payloadType: PT_OF[this.codec],

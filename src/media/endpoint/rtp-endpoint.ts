@@ -151,9 +151,15 @@ export class RtpEndpoint extends MediaLeg {
   protected transmit(pkt: Buffer, len: number): void {
     const sock = this.#rtp;
     if (!sock) return;
-    if (this.#connected) sock.send(pkt, 0, len);
-    else if (this.#latchedPort !== 0) sock.send(pkt, 0, len, this.#latchedPort, this.#latchedAddress);
-    else sock.send(pkt, 0, len, this.#sdpPort, this.#sdpAddress);
+    if (this.#connected) {
+      sock.send(pkt, 0, len);
+      return;
+    }
+    // with an address, Node resolves it (even an IP literal) before sending, on a later tick:
+    // send a copy, the caller's buffer is reused meanwhile (only until the socket is connected)
+    const copy = Buffer.from(pkt.subarray(0, len));
+    if (this.#latchedPort !== 0) sock.send(copy, this.#latchedPort, this.#latchedAddress);
+    else sock.send(copy, this.#sdpPort, this.#sdpAddress);
   }
 
   #onRtcp(buf: Buffer, rinfo: dgram.RemoteInfo): void {

@@ -9,6 +9,7 @@ import { RtpEndpoint } from '../endpoint/rtp-endpoint.js';
 import type { MediaEventMap, MediaEventName, MediaRequest } from '../media-types.js';
 import { Bridge } from './bridge.js';
 import { DtmfTap } from './dtmf-tap.js';
+import { LegPlayer } from './leg-player.js';
 import { LegRecording } from './leg-recording.js';
 import { Ticker } from './ticker.js';
 import { WavSink } from './wav-sink.js';
@@ -33,6 +34,7 @@ export class WorkerRuntime {
   readonly bridges = new Map<string, Bridge>();
   readonly recordings = new Map<string, LegRecording>();
   readonly #dtmf = new Map<string, DtmfTap>();
+  readonly #players = new Map<string, LegPlayer>();
   readonly #ticker: Ticker;
   #tickCount = 0;
 
@@ -46,6 +48,7 @@ export class WorkerRuntime {
     for (const rec of this.recordings.values()) {
       rec.tick(now, (b) => this.#opts.emit(rec.id, 'record-progress', b));
     }
+    for (const p of this.#players.values()) if (p.active) p.tick(now);
     for (const d of this.#dtmf.values()) if (d.sending || d.finishing) d.tick(now);
     // housekeeping (no-RTP timeouts, RTCP, DTMF end timeouts) every 100 ms, not every tick
     if (++this.#tickCount % HOUSEKEEPING_TICKS !== 0) return;
@@ -87,7 +90,11 @@ export class WorkerRuntime {
         const common = {
           id: t,
           now: () => clock.monotonic(),
-          emit: ((name, body) => this.#opts.emit(t, name, body)) as EndpointEmit,
+          emit: ((name, body) => {
+            // a digit from the leg interrupts its prompts (barge-in) before the event goes out
+            if (name === 'dtmf') this.#players.get(t)?.dtmf((body as { digit: string }).digit);
+            this.#opts.emit(t, name, body);
+          }) as EndpointEmit,
           noRtpTimeoutMs: req.body.noRtpTimeoutMs ?? 0,
         };
         let ep: MediaLeg;
@@ -106,6 +113,7 @@ export class WorkerRuntime {
         }
         this.endpoints.set(t, ep);
         this.#dtmf.set(t, new DtmfTap(ep));
+        this.#players.set(t, new LegPlayer(ep, (body) => this.#opts.emit(t, 'play-finished', body)));
         this.#updateTicker();
         return { rtpPort: req.body.rtpPort, rtcpPort: req.body.rtpPort + 1, ssrc: ep.out.ssrc };
       }
@@ -181,6 +189,22 @@ export class WorkerRuntime {
         this.#opts.emit(t, 'record-stopped', { ...body, reason: 'requested' });
         return body;
       }
+      case 'PLAY': {
+        this.#endpoint(t);
+        const { playId, files, loop, interruptible } = req.body;
+        if (!Array.isArray(files) || files.length === 0 || files.some((f) => typeof f !== 'string')) {
+          throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
+            method: req.method,
+            reason: 'files must be WAV paths',
+          });
+        }
+        this.#players.get(t)!.play(playId, files, loop === true, interruptible !== false);
+        return {};
+      }
+      case 'PLAY_STOP':
+        this.#endpoint(t);
+        this.#players.get(t)?.stop();
+        return {};
       case 'DTMF_SEND': {
         const ep = this.#endpoint(t);
         const digits = req.body.digits;
@@ -235,6 +259,8 @@ export class WorkerRuntime {
     }
     this.#dtmf.get(ep.id)?.close();
     this.#dtmf.delete(ep.id);
+    this.#players.get(ep.id)?.close();
+    this.#players.delete(ep.id);
     ep.close();
     await Promise.all(stops);
     this.#updateTicker();
