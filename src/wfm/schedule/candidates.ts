@@ -29,7 +29,9 @@ export function validateProblem(p: ScheduleProblem): void {
     throw inputError('required must be finite and ≥ 0');
   if (p.templates.length === 0) throw inputError('at least one shift template is needed');
   if (p.workload) {
-    const { calls, ahtSeconds, serviceLevelSeconds } = p.workload;
+    const { calls, ahtSeconds, serviceLevelSeconds, patienceSeconds } = p.workload;
+    if (patienceSeconds !== undefined && !(patienceSeconds > 0))
+      throw inputError('workload patience must be > 0');
     const ok = (a: readonly number[]) =>
       a.length === p.required.length && a.every((v) => Number.isFinite(v) && v >= 0);
     if (!ok(calls) || !ok(ahtSeconds) || !(serviceLevelSeconds >= 0)) {

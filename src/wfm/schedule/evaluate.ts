@@ -1,4 +1,5 @@
-/** Coverage per slot, predicted service level (Erlang C per slot) and a labour-rule audit. */
+/** Coverage per slot, predicted service level (Erlang C or A per slot) and a labour-rule audit. */
+import { erlangA } from '../erlang/erlang-a.js';
 import { erlangCMetrics } from '../erlang/erlang-c.js';
 import { presence } from './breaks.js';
 import type { ScheduledShift, ScheduleProblem, SlotReport } from './types.js';
@@ -6,22 +7,35 @@ import type { ScheduledShift, ScheduleProblem, SlotReport } from './types.js';
 export function slotReports(p: ScheduleProblem, shifts: readonly ScheduledShift[]): SlotReport[] {
   const cov = presence(p, shifts);
   const wl = p.workload;
+  const seconds = p.slotMinutes * 60;
   return p.required.map((required, t) => {
     const scheduled = cov[t]!;
     let serviceLevel: number | null = null;
+    let abandonRate: number | null = null;
     if (wl && wl.calls[t] !== undefined) {
       const calls = wl.calls[t]!;
       const aht = wl.ahtSeconds[t] ?? 0;
-      serviceLevel =
-        calls > 0 && aht > 0
-          ? erlangCMetrics({
-              calls,
-              intervalSeconds: p.slotMinutes * 60,
-              ahtSeconds: aht,
-              agents: Math.max(0, Math.floor(scheduled)),
-              targetSeconds: wl.serviceLevelSeconds,
-            }).serviceLevel
-          : 1;
+      const agents = Math.max(0, Math.floor(scheduled));
+      if (!(calls > 0 && aht > 0)) serviceLevel = 1;
+      else if (wl.patienceSeconds !== undefined) {
+        const a = erlangA({
+          arrivalRate: calls / seconds,
+          ahtSeconds: aht,
+          patienceSeconds: wl.patienceSeconds,
+          agents,
+          targetSeconds: wl.serviceLevelSeconds,
+        });
+        serviceLevel = a.serviceLevel;
+        abandonRate = a.probAbandon;
+      } else {
+        serviceLevel = erlangCMetrics({
+          calls,
+          intervalSeconds: seconds,
+          ahtSeconds: aht,
+          agents,
+          targetSeconds: wl.serviceLevelSeconds,
+        }).serviceLevel;
+      }
     }
     return {
       required,
@@ -29,6 +43,7 @@ export function slotReports(p: ScheduleProblem, shifts: readonly ScheduledShift[
       shortfall: Math.max(0, required - scheduled),
       surplus: Math.max(0, scheduled - required),
       serviceLevel,
+      abandonRate,
     };
   });
 }

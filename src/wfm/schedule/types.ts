@@ -70,6 +70,8 @@ export interface ScheduleProblem {
     readonly calls: readonly number[];
     readonly ahtSeconds: readonly number[];
     readonly serviceLevelSeconds: number;
+    /** Mean caller patience: when given, the prediction uses Erlang A (with abandonment). */
+    readonly patienceSeconds?: number;
   };
 }
 
@@ -98,8 +100,10 @@ export interface SlotReport {
   readonly scheduled: number;
   readonly shortfall: number;
   readonly surplus: number;
-  /** Erlang C predicted service level with `scheduled` agents (if workload given). */
+  /** Predicted service level with `scheduled` agents (Erlang C, or Erlang A with patience). */
   readonly serviceLevel: number | null;
+  /** Predicted abandonment (Erlang A only, else null). */
+  readonly abandonRate: number | null;
 }
 
 export interface ScheduleResult {

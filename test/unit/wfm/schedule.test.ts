@@ -38,6 +38,22 @@ describe('scheduling', () => {
     for (const a of p.agents) assert.ok(r.minutesByAgent[a.agentId]! >= a.contractMinutesPerWeek, a.agentId);
   });
 
+  it('with caller patience the prediction uses Erlang A: abandonment per slot, understaffed slots not read as SL 0', async () => {
+    const p = dayOnly(demoProblem({ agents: 12, dailyVolume: 1500 }));
+    const c = await buildSchedule(p, { solver: 'greedy' });
+    const a = await buildSchedule(
+      { ...p, workload: { ...p.workload!, patienceSeconds: 90 } },
+      { solver: 'greedy' },
+    );
+    assert.ok(c.slots.every((s) => s.abandonRate === null));
+    const busy = a.slots.filter((s, t) => p.workload!.calls[t]! > 0);
+    assert.ok(busy.every((s) => s.abandonRate !== null && s.abandonRate >= 0 && s.abandonRate <= 1));
+    assert.ok(busy.some((s) => s.abandonRate! > 0.05)); // the short roster loses callers at peaks
+    // Erlang C counts a caller who would abandon as waiting forever; with patience, SL of offered is
+    // the answered-within-T share, which the understaffed queue no longer drags to 0
+    assert.ok(a.predictedServiceLevel! > c.predictedServiceLevel!);
+  });
+
   it('reports the shortfall and still keeps every rule when the roster is too small', async () => {
     const p = dayOnly(demoProblem({ agents: 12, dailyVolume: 1500 }));
     const r = await buildSchedule(p, { solver: 'greedy' });
