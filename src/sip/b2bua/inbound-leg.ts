@@ -68,9 +68,22 @@ export class InboundLeg extends Leg {
   }
 
   /** 183 Session Progress with our SDP (early media). */
+  /** Our SDP for a 183/200: the answer to the INVITE's offer, or an offer when it had none. */
+  async #ourSdp(): Promise<string | undefined> {
+    const offer = this.invite.body.toString();
+    if (!offer) return this.localSdp();
+    try {
+      return await this.localAnswer(offer);
+    } catch {
+      this.reject(488);
+      return undefined;
+    }
+  }
+
   async progress(sdp?: string): Promise<void> {
     if (!this.fsm.is('calling', 'early')) return;
-    const body = sdp ?? (await this.localSdp());
+    const body = sdp ?? (await this.#ourSdp());
+    if (body === undefined) return;
     if (!this.fsm.is('calling', 'early')) return;
     this.#send(183, body);
     if (this.fsm.is('calling')) this.fsm.transition('early', '183');
@@ -78,7 +91,8 @@ export class InboundLeg extends Leg {
 
   async answer(sdp?: string): Promise<void> {
     if (!this.fsm.is('calling', 'early')) return;
-    const body = sdp ?? (await this.localSdp());
+    const body = sdp ?? (await this.#ourSdp());
+    if (body === undefined) return;
     if (!this.fsm.is('calling', 'early')) return;
     const se = sessionExpires(this.invite);
     // RFC 4028 9: honour the UAC's choice of refresher; default to the UAC doing it

@@ -14,7 +14,7 @@ import type { InviteServerTransaction } from '../transaction/invite-server.js';
 import type { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
 import { StateMachine } from '../transaction/state-machine.js';
 import { uriOfNameAddr } from '../transaction/util.js';
-import { answerDirection, buildSdp, type Direction, isHold, sdpDirection } from './sdp-lite.js';
+import { buildAnswer, buildSdp, type Direction, isHold, sdpDirection } from './sdp-lite.js';
 import type { EndReason, LegEvents, LegState, MediaPort } from './types.js';
 
 const TABLE: Readonly<Record<LegState, readonly LegState[]>> = {
@@ -59,17 +59,32 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
     return this.fsm.state;
   }
 
+  /** Reserve media once; without a media port, advertise the signalling host with the discard port 9. */
+  async #allocate(): Promise<void> {
+    if (this.#mediaAddr) return;
+    const local = this.stack.localAddress();
+    this.#mediaAddr = this.media ? await this.media.allocate(this.id) : { address: local.host, port: 9 };
+  }
+
   /** Our SDP (from the media port's allocation) with the given direction. */
   async localSdp(direction: Direction = 'sendrecv'): Promise<string> {
-    if (!this.#mediaAddr) {
-      const local = this.stack.localAddress();
-      this.#mediaAddr = this.media ? await this.media.allocate(this.id) : { address: local.host, port: 0 };
-    }
+    await this.#allocate();
     return buildSdp({
-      ...this.#mediaAddr,
+      ...this.#mediaAddr!,
       sessionId: this.#sessionId,
       version: this.#sdpVersion++,
       direction,
+    });
+  }
+
+  /** Our answer to the peer's offer (RFC 3264), with `wanted` as our own direction. */
+  async localAnswer(offer: string, wanted: Direction = 'sendrecv'): Promise<string> {
+    await this.#allocate();
+    return buildAnswer(offer, {
+      ...this.#mediaAddr!,
+      sessionId: this.#sessionId,
+      version: this.#sdpVersion++,
+      direction: wanted,
     });
   }
 
@@ -244,10 +259,13 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
         }
         this.setRemoteSdp(offer);
         const dir = sdpDirection(offer);
-        void this.localSdp(answerDirection(dir)).then((sdp) => {
-          reply(200, sdp, seHeaders);
-          this.#setHeld(isHold(dir));
-        });
+        void this.localAnswer(offer, this.localHold ? 'sendonly' : 'sendrecv').then(
+          (sdp) => {
+            reply(200, sdp, seHeaders);
+            this.#setHeld(isHold(dir));
+          },
+          () => reply(488),
+        );
         if (req.method === 'INVITE') this.dialog!.pendingInvite = tx as InviteServerTransaction;
         return;
       }

@@ -1,9 +1,19 @@
 /**
- * Minimal SDP (RFC 4566/8866) for signalling: an audio offer/answer with PCMU, PCMA and
- * telephone-event, the direction attribute, and reading a peer's direction for hold
- * detection (RFC 3264 8.4: sendonly/inactive, or the legacy c=0.0.0.0).
+ * The B2BUA's use of src/sip/sdp (RFC 3264 offer/answer): offers and answers for one audio
+ * stream built on the media port's address/port, and the peer's direction for hold detection
+ * (sendonly/inactive, or the legacy c=0.0.0.0 of RFC 2543).
  */
-export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+import {
+  createAnswer,
+  createOffer,
+  type Direction,
+  directionOf,
+  parseSdp,
+  answerDirection as sdpAnswerDirection,
+  serializeSdp,
+} from '../sdp/index.js';
+
+export type { Direction };
 
 export interface SdpParams {
   address: string;
@@ -13,50 +23,44 @@ export interface SdpParams {
   direction?: Direction;
 }
 
-export function buildSdp(p: SdpParams): string {
-  const ip = p.address.includes(':') ? 'IP6' : 'IP4';
-  return [
-    'v=0',
-    `o=switchboard ${p.sessionId} ${p.version} IN ${ip} ${p.address}`,
-    's=switchboard',
-    `c=IN ${ip} ${p.address}`,
-    't=0 0',
-    `m=audio ${p.port} RTP/AVP 0 8 101`,
-    'a=rtpmap:0 PCMU/8000',
-    'a=rtpmap:8 PCMA/8000',
-    'a=rtpmap:101 telephone-event/8000',
-    'a=fmtp:101 0-16',
-    'a=ptime:20',
-    `a=${p.direction ?? 'sendrecv'}`,
-    '',
-  ].join('\r\n');
+function local(p: SdpParams) {
+  return {
+    address: p.address,
+    port: p.port,
+    sessionId: String(p.sessionId),
+    sessionVersion: p.version,
+    direction: p.direction ?? 'sendrecv',
+    username: 'switchboard',
+  };
 }
 
-/** Direction of the (first) audio stream as offered by the peer. */
+/** Our offer: PCMU, PCMA, telephone-event/8000, ptime 20, with the given direction. */
+export function buildSdp(p: SdpParams): string {
+  return serializeSdp(createOffer(local(p)));
+}
+
+/** Our answer to `offer` (throws SwbError SWB_SIP_SDP → 488 when nothing is acceptable). */
+export function buildAnswer(offer: string, p: SdpParams): string {
+  return serializeSdp(createAnswer(parseSdp(offer), local(p)));
+}
+
+/** Direction of the first audio stream as offered by the peer (sendrecv when unparseable). */
 export function sdpDirection(sdp: string): Direction {
-  const lines = sdp.split(/\r?\n/);
-  let dir: Direction = 'sendrecv';
-  let nullConn = false;
-  for (const l of lines) {
-    const m = /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/.exec(l);
-    if (m) dir = m[1] as Direction;
-    if (/^c=IN IP4 0\.0\.0\.0/.test(l)) nullConn = true;
+  try {
+    const s = parseSdp(sdp);
+    const m = s.media.find((x) => x.type === 'audio') ?? s.media[0];
+    if (!m) return 'sendrecv';
+    const dir = directionOf(m, s);
+    const conn = m.connections[0] ?? s.connection;
+    return conn?.address === '0.0.0.0' && dir === 'sendrecv' ? 'sendonly' : dir;
+  } catch {
+    return 'sendrecv';
   }
-  return nullConn && dir === 'sendrecv' ? 'sendonly' : dir;
 }
 
 /** Our answer direction for an offered direction (RFC 3264 6.1). */
-export function answerDirection(offered: Direction): Direction {
-  switch (offered) {
-    case 'sendonly':
-      return 'recvonly';
-    case 'recvonly':
-      return 'sendonly';
-    case 'inactive':
-      return 'inactive';
-    default:
-      return 'sendrecv';
-  }
+export function answerDirection(offered: Direction, wanted: Direction = 'sendrecv'): Direction {
+  return sdpAnswerDirection(offered, wanted);
 }
 
 export function isHold(dir: Direction): boolean {

@@ -199,4 +199,40 @@ describe('B2BUA', () => {
     await settle();
     w.close();
   });
+
+  it('answers the caller with a codec from its offer (RFC 3264), and 488 when nothing is acceptable', async () => {
+    const offer = (pt: number, name: string) =>
+      [
+        'v=0',
+        'o=- 1 1 IN IP4 127.0.0.1',
+        's=-',
+        'c=IN IP4 127.0.0.1',
+        't=0 0',
+        `m=audio 5004 RTP/AVP ${pt}`,
+        `a=rtpmap:${pt} ${name}/8000`,
+        '',
+      ].join('\r\n');
+    const w = world();
+    const call = w.phoneA.call({
+      uri: 'sip:bob@127.0.0.1:5060',
+      from: '<sip:alice@a.example>',
+      to: '<sip:bob@b.example>',
+      sdp: offer(8, 'PCMA'),
+    });
+    let answer = '';
+    call.on('answered', (sdp) => (answer = sdp));
+    await run(w.net, 1000);
+    assert.match(answer, /m=audio 40000 RTP\/AVP 8\r\n/);
+    assert.doesNotMatch(answer, /PCMU/);
+    const bad = w.phoneA.call({
+      uri: 'sip:bob@127.0.0.1:5060',
+      from: '<sip:alice@a.example>',
+      to: '<sip:bob@b.example>',
+      sdp: offer(18, 'G729'),
+    });
+    const e = ends(bad);
+    await run(w.net, 1000);
+    assert.deepEqual(e, [{ reason: 'rejected', code: 488 }]);
+    w.close();
+  });
 });
