@@ -4,19 +4,21 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isSwbError } from '../../../src/kernel/errors.js';
+import { parseChallenge } from '../../../src/sip/digest/index.js';
 import { parseCSeq } from '../../../src/sip/headers/cseq.js';
 import { parseNameAddr } from '../../../src/sip/headers/name-addr.js';
 import { parseUri } from '../../../src/sip/headers/uri.js';
 import { parseVia } from '../../../src/sip/headers/via.js';
 import { getHeader, getHeaders } from '../../../src/sip/message.js';
 import { parseMessage, serializeMessage } from '../../../src/sip/parser.js';
+import { validateRequest, validateResponse } from '../../../src/sip/validate.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/sip/roundtrip');
 const files = readdirSync(dir).filter((f) => f.endsWith('.sip'));
 const load = (f: string) => readFileSync(join(dir, f));
 
 describe('SIP round-trip fixtures', () => {
-  it('finds the fixtures', () => assert.ok(files.length >= 6));
+  it('finds the fixtures', () => assert.ok(files.length >= 12));
   for (const f of files) {
     it(`${f}: parse → serialize gives the same bytes`, () => {
       const buf = load(f);
@@ -79,6 +81,40 @@ describe('SIP round-trip fixtures', () => {
     assert.equal(getHeader(m, 'l'), '0');
     assert.ok(getHeader(m, 'Authorization')!.startsWith('Digest username="1002"'));
     assert.equal(getHeaders(m, 'Authorization').length, 1, 'Authorization is not comma-split');
+  });
+
+  it('every fixture passes validation', () => {
+    for (const f of files) {
+      const m = parseMessage(load(f));
+      if (m.type === 'request') assert.equal(validateRequest(m), undefined, f);
+      else assert.equal(validateResponse(m), undefined, f);
+    }
+  });
+
+  it('401 with one challenge per algorithm (RFC 8760)', () => {
+    const m = parseMessage(load('unauthorized-401-two-algorithms.sip'));
+    const challenges = getHeaders(m, 'WWW-Authenticate').map((v) => parseChallenge(v)!);
+    assert.deepEqual(
+      challenges.map((c) => [c.algorithm, c.qop, c.realm]),
+      [
+        ['SHA-256', ['auth'], 'pbx.example.com'],
+        ['MD5', ['auth'], 'pbx.example.com'],
+      ],
+    );
+  });
+
+  it('200 OK to REGISTER: two contacts in one header with quoted +sip.instance', () => {
+    const contacts = getHeaders(parseMessage(load('register-ok-contacts.sip')), 'Contact').map(parseNameAddr);
+    assert.deepEqual(
+      contacts.map((c) => c.params['expires']),
+      ['3600', '245'],
+    );
+    assert.equal(contacts[1]!.params['+sip.instance'], '"<urn:uuid:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0>"');
+  });
+
+  it('NOTIFY and INFO bodies are framed by Content-Length', () => {
+    assert.equal(parseMessage(load('notify-sipfrag.sip')).body.toString(), 'SIP/2.0 200 OK\r\n');
+    assert.equal(parseMessage(load('info-dtmf-relay.sip')).body.toString(), 'Signal=5\r\nDuration=160\r\n');
   });
 
   it('edited headers serialize canonically', () => {
