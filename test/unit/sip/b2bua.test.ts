@@ -235,4 +235,36 @@ describe('B2BUA', () => {
     assert.deepEqual(e, [{ reason: 'rejected', code: 488 }]);
     w.close();
   });
+
+  it("relays early media (183 with SDP) from B to A as 'early-media'", async () => {
+    const w = world('ring');
+    const call = w.dial();
+    const seen: string[] = [];
+    call.on('early-media', (sdp) => seen.push(sdp));
+    await run(w.net, 500);
+    await w.ctx.bLeg!.progress();
+    await run(w.net, 500);
+    assert.equal(seen.length, 1);
+    assert.match(seen[0]!, /m=audio 40000 RTP\/AVP/);
+    assert.equal(call.state, 'early');
+    w.close();
+  });
+
+  it("reports DTMF sent as SIP INFO (application/dtmf-relay) as 'dtmf-info'", async () => {
+    const w = world();
+    const call = w.dial();
+    await run(w.net, 1000);
+    const digits: string[] = [];
+    w.ctx.swA!.on('dtmf-info', (d) => digits.push(d));
+    for (const d of ['5', '#']) {
+      const p = call.dialog!.request('INFO', {
+        body: Buffer.from(`Signal=${d}\r\nDuration=160\r\n`),
+        contentType: 'application/dtmf-relay',
+      });
+      await run(w.net, 200);
+      assert.equal((await p).status, 200);
+    }
+    assert.deepEqual(digits, ['5', '#']);
+    w.close();
+  });
 });
