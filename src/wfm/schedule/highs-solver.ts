@@ -17,11 +17,27 @@ export interface HighsOutcome {
   readonly status: string;
 }
 
+interface HighsModelLike {
+  options: { set(values: Record<string, unknown>): unknown };
+  setSolution(solution: { indices: number[]; values: number[] }): unknown;
+  run(): { modelStatus: number };
+  getSolution(): { colValue: Float64Array };
+  getColByName(name: string): number;
+  dispose(): void;
+}
+
 type HighsLike = {
-  solve(
-    lp: string,
-    options: Record<string, unknown>,
-  ): { Status: string; Columns: Record<string, { Primal?: number }> };
+  createModel(source: { format: 'lp'; data: string }): HighsModelLike;
+};
+
+const STATUS: Record<number, string> = {
+  7: 'Optimal',
+  8: 'Infeasible',
+  11: 'Objective bound reached',
+  13: 'Time limit reached',
+  14: 'Iteration limit reached',
+  16: 'Solution limit reached',
+  17: 'Interrupted',
 };
 
 let highsPromise: Promise<HighsLike> | undefined;
@@ -90,20 +106,42 @@ export function buildLp(w: Workspace): string {
   return lines.join('\n');
 }
 
-export async function solveShiftCounts(w: Workspace, timeLimitSeconds: number): Promise<HighsOutcome> {
+/**
+ * Solve the IP. `start` (shift-type index → count, e.g. from the greedy solver) is handed to
+ * HiGHS as a MIP start, so the result is never worse than it in the IP objective and the search
+ * prunes from the first node.
+ */
+export async function solveShiftCounts(
+  w: Workspace,
+  timeLimitSeconds: number,
+  start?: Map<number, number>,
+): Promise<HighsOutcome> {
   const highs = await loadSolver();
-  const res = highs.solve(buildLp(w), {
-    output_flag: false,
-    time_limit: timeLimitSeconds,
-    mip_rel_gap: 0.005,
-    threads: 1,
-  });
-  const counts = new Map<number, number>();
-  for (const s of w.types) {
-    const v = res.Columns[`y${s.index}`]?.Primal;
-    if (v !== undefined && Number.isFinite(v) && v > 0.5) counts.set(s.index, Math.round(v));
+  const model = highs.createModel({ format: 'lp', data: buildLp(w) });
+  try {
+    model.options.set({ output_flag: false, time_limit: timeLimitSeconds, mip_rel_gap: 0.005 });
+    const col = new Map<number, number>();
+    for (const s of w.types) col.set(s.index, model.getColByName(`y${s.index}`));
+    if (start && start.size > 0) {
+      const indices: number[] = [];
+      const values: number[] = [];
+      for (const s of w.types) {
+        indices.push(col.get(s.index)!);
+        values.push(start.get(s.index) ?? 0);
+      }
+      model.setSolution({ indices, values });
+    }
+    const { modelStatus } = model.run();
+    const x = model.getSolution().colValue;
+    const counts = new Map<number, number>();
+    for (const s of w.types) {
+      const v = x[col.get(s.index)!];
+      if (v !== undefined && Number.isFinite(v) && v > 0.5) counts.set(s.index, Math.round(v));
+    }
+    return { counts, status: STATUS[modelStatus] ?? `status ${modelStatus}` };
+  } finally {
+    model.dispose();
   }
-  return { counts, status: res.Status };
 }
 
 /** Hand the IP's counts to agents; returns the number of shifts that found nobody. */

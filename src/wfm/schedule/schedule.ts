@@ -35,7 +35,14 @@ export async function buildSchedule(p: ScheduleProblem, o: ScheduleOptions = {})
         : 'greedy'
       : o.solver;
   if (solver === 'highs' && types.length > 0 && w.agents.length > 0) {
-    const r = await solveShiftCounts(w, o.timeLimitSeconds ?? 10);
+    // the greedy solution on a scratch copy of the roster is the IP's starting incumbent
+    const scratch = createWorkspace(p, types, []);
+    greedyCover(scratch);
+    localSearch(scratch, 1);
+    const start = new Map<number, number>();
+    for (const a of scratch.agents)
+      for (const s of a.byDay) if (s) start.set(s.index, (start.get(s.index) ?? 0) + 1);
+    const r = await solveShiftCounts(w, o.timeLimitSeconds ?? 10, start);
     if (r.status !== 'Optimal')
       warnings.push(`HiGHS stopped with status '${r.status}': using its best solution`);
     const unstaffed = assignCounts(w, r.counts, (s) => {
