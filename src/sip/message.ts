@@ -127,6 +127,12 @@ export function canonicalKey(name: string): string {
   return lower;
 }
 
+/** True when a wire name matches a canonical key (from canonicalKey), without allocating in the common case. */
+function keyMatches(wireName: string, key: string): boolean {
+  if (wireName.length === 1) return canonicalKey(wireName) === key;
+  return wireName.length === key.length && (wireName === key || wireName.toLowerCase() === key);
+}
+
 /** True when `wireName` (as on the wire, any case, maybe compact) names the header `name`. */
 export function headerNameMatches(wireName: string, name: string): boolean {
   if (wireName.length === name.length && wireName.toLowerCase() === name.toLowerCase()) return true;
@@ -146,7 +152,7 @@ export function isListHeader(name: string): boolean {
 export function getHeader(m: SipMessage, name: string): string | undefined {
   const key = canonicalKey(name);
   for (const h of m.headers) {
-    if (h.name === name || canonicalKey(h.name) === key) return h.value;
+    if (h.name === name || keyMatches(h.name, key)) return h.value;
   }
   return undefined;
 }
@@ -157,7 +163,7 @@ export function getHeaders(m: SipMessage, name: string): string[] {
   const list = LIST_HEADERS.has(key);
   const out: string[] = [];
   for (const h of m.headers) {
-    if (h.name !== name && canonicalKey(h.name) !== key) continue;
+    if (h.name !== name && !keyMatches(h.name, key)) continue;
     if (list) {
       for (const v of splitList(h.value)) out.push(v);
     } else {
