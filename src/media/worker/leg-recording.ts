@@ -1,88 +1,88 @@
 /**
- * Recording of one leg: channel 0 = what the leg sends us (caller), channel 1 = what we send the
- * leg (the other side: agent, prompts). Taps decode G.711 into per-direction sample FIFOs as
- * packets pass; the worker's 20 ms tick pulls one frame per direction and appends it to the WAV
- * file, which is written asynchronously (never on the packet path).
+ * Recording of one leg with the shared Recorder core: channel 0 (left) = what the leg sends us
+ * (caller), channel 1 (right) = what we send the leg (the other side: agent, prompts). The caller
+ * side goes through an adaptive jitter buffer (reordering, loss concealment); our own outgoing
+ * stream is in order and only needs a small FIFO. The worker's 20 ms tick pulls one frame per side
+ * into the Recorder; the file is written by an AsyncFileSink (ordered, off the packet path, header
+ * patched every second so a crash loses at most the last second). Pause writes silence, keeping
+ * the call's timeline.
  */
-import { clamp16, FRAME_SAMPLES } from '../audio.js';
+import { FRAME_SAMPLES } from '../audio.js';
 import { type AudioCodec, codecByName } from '../codecs/codec.js';
 import type { MediaLeg, PayloadTap } from '../endpoint/media-leg.js';
+import { JitterBuffer } from '../jitter/jitter-buffer.js';
 import type { MediaCodecName, RecordStoppedBody } from '../media-types.js';
+import { Recorder } from '../recorder/recorder.js';
+import type { AsyncFileSink } from '../wav/wav-writer.js';
 import { SampleFifo } from './sample-fifo.js';
-import type { WavSink } from './wav-sink.js';
 
 const PROGRESS_EVERY_MS = 5000;
 
 export class LegRecording {
   readonly id: string;
   readonly endpoint: MediaLeg;
-  readonly #sink: WavSink;
-  readonly #inFifo = new SampleFifo();
+  readonly path: string;
+  readonly #sink: AsyncFileSink;
+  readonly #recorder: Recorder;
+  #jb: JitterBuffer;
+  #jbCodec: MediaCodecName;
   readonly #outFifo = new SampleFifo();
   readonly #decoded = new Int16Array(FRAME_SAMPLES * 8);
   readonly #left = new Int16Array(FRAME_SAMPLES);
   readonly #right = new Int16Array(FRAME_SAMPLES);
-  readonly #mono = new Int16Array(FRAME_SAMPLES);
   readonly #inTap: PayloadTap;
   readonly #outTap: PayloadTap;
-  #codecName: MediaCodecName = 'PCMU';
-  #codec: AudioCodec = codecByName('PCMU');
-  #paused = false;
+  #outCodecName: MediaCodecName = 'PCMU';
+  #outCodec: AudioCodec = codecByName('PCMU');
   #stopped = false;
   #nextProgressMs = -1;
 
-  constructor(id: string, endpoint: MediaLeg, sink: WavSink) {
+  constructor(id: string, endpoint: MediaLeg, sink: AsyncFileSink, channels: 1 | 2) {
     this.id = id;
     this.endpoint = endpoint;
+    this.path = sink.path;
     this.#sink = sink;
-    this.#inTap = (payload, h) => {
+    this.#recorder = new Recorder({ sink, layout: channels === 2 ? 'stereo' : 'mono' });
+    this.#jbCodec = endpoint.codec;
+    this.#jb = new JitterBuffer({ codec: codecByName(endpoint.codec) });
+    this.#inTap = (payload, h, codec, now) => {
       if (h.payloadType === endpoint.telephoneEventPt) return;
-      this.#decode(payload, this.#inFifo);
+      if (codec !== this.#jbCodec) {
+        this.#jbCodec = codec;
+        this.#jb = new JitterBuffer({ codec: codecByName(codec) });
+      }
+      this.#jb.push(h.sequence, h.timestamp, h.ssrc, payload, 0, payload.length, now);
     };
-    this.#outTap = (payload) => this.#decode(payload, this.#outFifo);
+    this.#outTap = (payload, _h, codec) => {
+      if (codec !== this.#outCodecName) {
+        this.#outCodecName = codec;
+        this.#outCodec = codecByName(codec);
+      }
+      const n = this.#outCodec.decode(payload, this.#decoded);
+      this.#outFifo.push(this.#decoded, n);
+    };
     endpoint.inputTaps.add(this.#inTap);
     endpoint.outputTaps.add(this.#outTap);
   }
 
-  #decode(payload: Uint8Array, fifo: SampleFifo): void {
-    const name = this.endpoint.codec;
-    if (name !== this.#codecName) {
-      this.#codecName = name;
-      this.#codec = codecByName(name);
-    }
-    const n = this.#codec.decode(payload, this.#decoded);
-    fifo.push(this.#decoded, n);
-  }
-
-  get paused(): boolean {
-    return this.#paused;
-  }
-
   pause(): void {
-    this.#paused = true;
+    this.#recorder.pause();
   }
 
   resume(): void {
-    this.#paused = false;
+    this.#recorder.resume();
   }
 
   progress(): RecordStoppedBody {
-    return { path: this.#sink.path, durationMs: this.#sink.durationMs, bytes: 44 + this.#sink.dataBytes };
+    return { path: this.path, durationMs: this.#recorder.durationMs, bytes: this.#recorder.bytes };
   }
 
-  /** One 20 ms tick: one frame per direction into the file (skipped while paused). */
+  /** One 20 ms tick: one frame per side into the recorder. */
   tick(nowMs: number, emitProgress: (b: RecordStoppedBody) => void): void {
     if (this.#stopped) return;
-    this.#inFifo.pull(this.#left);
+    this.#jb.pop(this.#left);
     this.#outFifo.pull(this.#right);
-    if (this.#paused) return;
-    if (this.#sink.channels === 2) this.#sink.write(this.#left, this.#right);
-    else {
-      for (let i = 0; i < FRAME_SAMPLES; i++) {
-        this.#mono[i] = clamp16(this.#left[i]! + this.#right[i]!);
-      }
-      this.#sink.write(this.#mono);
-    }
+    this.#recorder.writeTick(this.#left, this.#right);
     if (this.#nextProgressMs < 0) this.#nextProgressMs = nowMs + PROGRESS_EVERY_MS;
     else if (nowMs >= this.#nextProgressMs) {
       this.#nextProgressMs = nowMs + PROGRESS_EVERY_MS;
@@ -90,13 +90,16 @@ export class LegRecording {
     }
   }
 
+  /** Stops, waits until everything is on disk, and reports duration and size. */
   async stop(): Promise<RecordStoppedBody> {
     if (!this.#stopped) {
       this.#stopped = true;
       this.endpoint.inputTaps.delete(this.#inTap);
       this.endpoint.outputTaps.delete(this.#outTap);
     }
-    const r = await this.#sink.close();
-    return { path: this.#sink.path, durationMs: r.durationMs, bytes: r.bytes };
+    const r = this.#recorder.stop();
+    await this.#sink.idle();
+    if (this.#sink.error) throw this.#sink.error;
+    return { path: this.path, durationMs: r.durationMs, bytes: r.bytes };
   }
 }

@@ -7,12 +7,12 @@ import { SwbError } from '../../kernel/errors.js';
 import type { EndpointEmit, MediaLeg } from '../endpoint/media-leg.js';
 import { RtpEndpoint } from '../endpoint/rtp-endpoint.js';
 import type { MediaEventMap, MediaEventName, MediaRequest } from '../media-types.js';
+import { AsyncFileSink } from '../wav/wav-writer.js';
 import { Bridge } from './bridge.js';
 import { DtmfTap } from './dtmf-tap.js';
 import { LegPlayer } from './leg-player.js';
 import { LegRecording } from './leg-recording.js';
 import { Ticker } from './ticker.js';
-import { WavSink } from './wav-sink.js';
 
 const HOUSEKEEPING_TICKS = 5;
 
@@ -168,12 +168,19 @@ export class WorkerRuntime {
       case 'RECORD_START': {
         if (this.recordings.has(t)) throw new SwbError('SWB_CONFLICT', { resource: `recording ${t}` });
         const ep = this.#endpoint(req.body.endpointId);
-        const sink = await WavSink.create(req.body.path, req.body.channels === 1 ? 1 : 2);
+        const sink = new AsyncFileSink(req.body.path);
+        await sink.idle();
+        if (sink.error) {
+          throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
+            method: req.method,
+            reason: `cannot write ${req.body.path}`,
+          });
+        }
         if (ep.closed) {
-          await sink.close();
+          sink.close();
           throw new SwbError('SWB_MEDIA_TARGET_NOT_FOUND', { target: req.body.endpointId });
         }
-        this.recordings.set(t, new LegRecording(t, ep, sink));
+        this.recordings.set(t, new LegRecording(t, ep, sink, req.body.channels === 1 ? 1 : 2));
         return {};
       }
       case 'RECORD_PAUSE':
