@@ -157,26 +157,45 @@ export interface BatchStaffingRow {
   readonly serviceLevel: number;
   readonly asaSeconds: number | null;
   readonly occupancy: number;
+  /** Predicted abandonment (Erlang A rows only). */
+  readonly abandonRate?: number;
   /** Set when the target was unreachable and the row is a capped best effort. */
   readonly warning?: string;
+}
+
+export interface BatchTarget extends StaffingTarget {
+  /** Mean caller patience: when given, rows are staffed with Erlang A instead of Erlang C. */
+  readonly patienceSeconds?: number;
+  /** Erlang A only: cap on the abandonment probability. */
+  readonly maxAbandon?: number;
 }
 
 /** Required agents for many intervals; unreachable rows become capped best efforts with a warning. */
 export function requiredAgentsBatch(
   intervals: readonly IntervalStaffing[],
   intervalSeconds: number,
-  target: StaffingTarget,
+  target: BatchTarget,
 ): BatchStaffingRow[] {
   checkTarget(target);
+  if (target.patienceSeconds !== undefined)
+    requireFinite('patienceSeconds', target.patienceSeconds, Number.MIN_VALUE);
   const out: BatchStaffingRow[] = [];
   for (const iv of intervals) {
+    const input = { ...target, calls: iv.calls, ahtSeconds: iv.ahtSeconds, intervalSeconds };
     try {
-      const r = requiredAgentsErlangC({
-        ...target,
-        calls: iv.calls,
-        ahtSeconds: iv.ahtSeconds,
-        intervalSeconds,
-      });
+      if (target.patienceSeconds !== undefined) {
+        const r = requiredAgentsErlangA({ ...input, patienceSeconds: target.patienceSeconds });
+        out.push({
+          agents: r.agents,
+          scheduled: r.scheduled,
+          serviceLevel: r.metrics.serviceLevel,
+          asaSeconds: r.metrics.asaSeconds,
+          occupancy: r.metrics.occupancy,
+          abandonRate: r.metrics.probAbandon,
+        });
+        continue;
+      }
+      const r = requiredAgentsErlangC(input);
       out.push({
         agents: r.agents,
         scheduled: r.scheduled,

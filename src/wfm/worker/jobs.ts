@@ -4,7 +4,7 @@
  * message is seen) and throws SWB_WFM_JOB_CANCELLED once cancelled.
  */
 
-import { type IntervalStaffing, requiredAgentsBatch, type StaffingTarget } from '../erlang/staffing.js';
+import { type BatchTarget, type IntervalStaffing, requiredAgentsBatch } from '../erlang/staffing.js';
 import { forecastQueue } from '../forecast/backtest.js';
 import type { CalendarEvents, SeriesHistory } from '../forecast/types.js';
 import { buildMultiSkillSchedule, type MultiSkillProblem } from '../schedule/multi-skill.js';
@@ -21,7 +21,7 @@ export interface JobContext {
 export interface ErlangBatchInput {
   readonly intervals: readonly IntervalStaffing[];
   readonly intervalSeconds: number;
-  readonly target: StaffingTarget;
+  readonly target: BatchTarget;
 }
 
 export interface ForecastBatchInput {

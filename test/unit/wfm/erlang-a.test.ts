@@ -5,7 +5,11 @@ import { isSwbError } from '../../../src/kernel/errors.js';
 import { erlangA } from '../../../src/wfm/erlang/erlang-a.js';
 import { gmrProbWait, normalHazard } from '../../../src/wfm/erlang/erlang-a-approx.js';
 import { erlangCMetrics } from '../../../src/wfm/erlang/erlang-c.js';
-import { requiredAgentsErlangA, requiredAgentsErlangC } from '../../../src/wfm/erlang/staffing.js';
+import {
+  requiredAgentsBatch,
+  requiredAgentsErlangA,
+  requiredAgentsErlangC,
+} from '../../../src/wfm/erlang/staffing.js';
 
 const close = (a: number, b: number, tol: number, msg?: string) =>
   assert.ok(Math.abs(a - b) <= tol, `${msg ?? ''} expected ${b} ± ${tol}, got ${a}`);
@@ -241,6 +245,30 @@ describe('Erlang A (M/M/n+M)', () => {
     assert.ok(r.warnings[0]!.includes('truncated'));
     assert.ok([r.serviceLevel, r.probAbandon, r.meanWaitSeconds].every(Number.isFinite));
     assert.ok(r.serviceLevel < 0.01);
+  });
+
+  it('requiredAgentsBatch() staffs with Erlang A when patience is given', () => {
+    const intervals = [
+      { calls: 0, ahtSeconds: 180 },
+      { calls: 100, ahtSeconds: 180 },
+      { calls: 400, ahtSeconds: 240 },
+    ];
+    const target = { serviceLevel: 0.8, targetSeconds: 20 };
+    const c = requiredAgentsBatch(intervals, 1800, target);
+    const a = requiredAgentsBatch(intervals, 1800, { ...target, patienceSeconds: 120, maxAbandon: 0.05 });
+    // 12 agents meet 80/20 with patience 120 s (see the staffing test above) but abandon 6.2 % > 5 %
+    assert.deepEqual(
+      a.map((r) => r.agents),
+      [0, 13, a[2]!.agents],
+    );
+    assert.ok(
+      a.every((r, i) => r.agents <= c[i]!.agents && r.serviceLevel >= 0.8 && (r.abandonRate ?? 0) <= 0.05),
+    );
+    assert.equal(c[1]!.abandonRate, undefined);
+    assert.throws(
+      () => requiredAgentsBatch(intervals, 1800, { ...target, patienceSeconds: 0 }),
+      (e) => isSwbError(e, 'SWB_WFM_INPUT'),
+    );
   });
 
   it('rejects bad input with SWB_WFM_INPUT; zero arrivals give SL 1', () => {
