@@ -14,6 +14,10 @@
  *   ≈ 7 s) sets target = ceil(peak / 20 ms) · 20 ms + 20 ms within [minDelayMs, maxDelayMs]. Playout
  *   starts target ms after the first packet; while more than target + 20 ms is buffered for 10
  *   ticks in a row one frame is dropped (shrink), so the delay follows the target down.
+ * - A stall that lasts until the concealment is silent (≥ 60 ms) rebuffers: if the next packet
+ *   starts a new talkspurt (its RTP timestamp jumps past the sequence-implied one: silence
+ *   suppression), playout waits the target delay, instead of starting with an empty buffer and
+ *   stalling again at the first jitter; delayed or lost packets (no timestamp gap) resume at once.
  * - A stall's duration is remembered: when newer packets then show the missing ones were lost,
  *   as many as the stall lasted are skipped silently (their time has passed) instead of played.
  * - Restart on SSRC change, and on a sequence jump of > 100 packets confirmed by a second
@@ -62,6 +66,7 @@ export class JitterBuffer implements JitterBufferLike {
     tsJumps: 0,
     underflows: 0,
     shrinks: 0,
+    rebuffers: 0,
     jitterMs: 0,
     targetDelayMs: 0,
     depthFrames: 0,
@@ -72,6 +77,10 @@ export class JitterBuffer implements JitterBufferLike {
   readonly #payload = new Uint8Array(SLOTS * JB_MAX_PAYLOAD);
   readonly #len = new Int32Array(SLOTS);
   readonly #seqOf = new Int32Array(SLOTS);
+  readonly #tsOf = new Float64Array(SLOTS);
+  #lastSeq = -1;
+  #lastTs = 0;
+  #rebuffering = false;
   readonly #pcm = new Int16Array(MAX_SAMPLES);
   readonly #plc = new PacketLossConcealer();
   #pcmLen = 0;
@@ -129,6 +138,8 @@ export class JitterBuffer implements JitterBufferLike {
     this.#next = this.#highest = BASE + seq;
     this.#pcmLen = this.#pcmOff = 0;
     this.#stalled = 0;
+    this.#lastSeq = -1;
+    this.#rebuffering = false;
     this.#badSeq = -1;
     this.#waitTicks = Math.round(this.stats.targetDelayMs / FRAME_MS);
     this.#baseTs = ts;
@@ -193,6 +204,7 @@ export class JitterBuffer implements JitterBufferLike {
     for (let i = 0; i < len; i++) dst[base + i] = buf[offset + i]!;
     this.#len[k] = len;
     this.#seqOf[k] = ext;
+    this.#tsOf[k] = ts;
     if (ext < this.#highest) this.stats.reordered++;
     else this.#highest = ext;
     this.stats.pushed++;
@@ -225,6 +237,15 @@ export class JitterBuffer implements JitterBufferLike {
     this.stats.jitterMs = this.#jitter;
   }
 
+  /** The next packet starts after a timestamp gap (silence suppression), not right after the last one. */
+  #talkspurtAhead(): boolean {
+    const s = this.#next;
+    if (this.#lastSeq < 0 || !this.#has(s)) return false;
+    const step = (this.#ptime / 8) * this.#rate; // timestamp units per packet
+    const expected = this.#lastTs + (s - this.#lastSeq) * step;
+    return ((this.#tsOf[s & MASK]! - expected) | 0) > step;
+  }
+
   #has(s: number): boolean {
     const k = s & MASK;
     return this.#len[k]! >= 0 && this.#seqOf[k] === s;
@@ -232,10 +253,22 @@ export class JitterBuffer implements JitterBufferLike {
 
   pop(out: Int16Array): number {
     const n = out.length;
-    if (!this.#haveFirst || !this.#started) {
-      if (this.#haveFirst && this.#waitTicks <= 0) this.#started = true;
-      else {
-        this.#waitTicks--;
+    if (!this.#haveFirst) {
+      out.fill(0);
+      this.stats.silence++;
+      return JB_SILENCE;
+    }
+    if (!this.#started) {
+      const ready = this.#highest >= this.#next;
+      // after a silent stall: a new talkspurt (timestamp gap) waits the target delay; packets that
+      // were merely delayed or lost (no timestamp gap) resume at once
+      if (ready && this.#rebuffering && !this.#talkspurtAhead()) this.#waitTicks = 0;
+      if (ready && this.#waitTicks <= 0) {
+        this.#started = true;
+        this.#rebuffering = false;
+      } else {
+        if (ready) this.#waitTicks--;
+        this.#stalled += n; // time passes: packets due meanwhile are skipped if found lost
         out.fill(0);
         this.stats.silence++;
         return JB_SILENCE;
@@ -262,6 +295,8 @@ export class JitterBuffer implements JitterBufferLike {
         const got = this.#codec.decodeFrom(this.#payload, k * JB_MAX_PAYLOAD, this.#len[k]!, this.#pcm);
         this.#len[k] = -1;
         this.#next = s + 1;
+        this.#lastSeq = s;
+        this.#lastTs = this.#tsOf[k]!;
         if (got > 0) {
           this.#pcmLen = got;
           this.#pcmOff = 0;
@@ -284,6 +319,14 @@ export class JitterBuffer implements JitterBufferLike {
         if (this.#plc.conceal(out, o, n - o)) audible = true;
         this.#stalled += n - o;
         o = n;
+        if (!this.#plc.audible) {
+          // silent anyway (silence suppression or outage): rebuffer, so a new talkspurt starts
+          // with the target delay instead of none
+          this.#started = false;
+          this.#rebuffering = true;
+          this.#waitTicks = Math.round(this.stats.targetDelayMs / FRAME_MS);
+          this.stats.rebuffers++;
+        }
         break;
       }
       // lost packet (or undecodable payload): conceal its duration

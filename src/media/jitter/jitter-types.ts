@@ -39,6 +39,9 @@ export interface JitterBufferStats {
   underflows: number;
   /** Frames dropped to bring the delay back down to the target. */
   shrinks: number;
+  /** Stalls long enough to go silent (≥ 60 ms: silence suppression, outage) after which playout
+   *  waited the target delay again before resuming. */
+  rebuffers: number;
   /** RFC 3550 interarrival jitter estimate in ms. */
   jitterMs: number;
   targetDelayMs: number;

@@ -228,6 +228,25 @@ describe('JitterBuffer', () => {
     assert.equal(jb.targetDelayMs, 200); // the spike is remembered (decays over seconds)
   });
 
+  it('after silence suppression, a new jittery talkspurt waits the target delay (rebuffer) and loses nothing', () => {
+    const r = rng(5);
+    const pkts: Pkt[] = [];
+    for (let i = 0; i < 25; i++) pkts.push({ seq: i, ts: i * 160, at: i * 20, id: i });
+    // 500 ms of silence: no packets, sequence numbers continue, the timestamp jumps 25 frames
+    for (let i = 25; i < 60; i++) {
+      pkts.push({ seq: i, ts: (i + 25) * 160, at: (i + 25) * 20 + Math.floor(r() * 36), id: i });
+    }
+    const jb = new JitterBuffer({ codec: PCMU, minDelayMs: 40 });
+    const played = run(jb, pkts, 90);
+    const nums = played.filter((x) => typeof x === 'number');
+    assert.deepEqual(nums, seqIds(0, 60));
+    assert.equal(jb.stats.lost + jb.stats.late, 0);
+    assert.equal(jb.stats.rebuffers, 1);
+    // talkspurt 2 plays without a single stall once started
+    const start2 = played.indexOf(25);
+    assert.ok(played.slice(start2, start2 + 35).every((x) => typeof x === 'number'));
+  });
+
   it('accepts 30 ms packets and streams them into 20 ms frames', () => {
     const pkts: Pkt[] = Array.from({ length: 20 }, (_, i) => ({
       seq: i,
