@@ -95,6 +95,25 @@ describe('queue simulation', () => {
     close(sim.serviceLevel!, r.predictedServiceLevel!, 0.05, 'weekly SL');
   });
 
+  it('less variable handle times wait less (M/D/n < M/LN/n < M/M/n in ASA, same mean)', () => {
+    const run = (handleTime: Parameters<typeof simulateQueue>[0]['handleTime']) =>
+      simulateQueue({
+        seed: 8,
+        durationSeconds: 1_000_000,
+        warmupSeconds: 3600,
+        arrivalRate: 10 / 180,
+        handleTime,
+        agents: 12,
+        serviceLevelSeconds: 20,
+      }).asaSeconds!;
+    const fixed = run({ kind: 'fixed', value: 180 });
+    const logn = run({ kind: 'lognormal', mean: 180, cv: 0.5 });
+    const expo = run({ kind: 'exponential', mean: 180 });
+    // heavy-traffic rule of thumb: wait scales with (1 + cv²)/2 → 0.5, 0.625, 1 of the M/M/n wait
+    assert.ok(fixed < logn && logn < expo, `${fixed} ${logn} ${expo}`);
+    assert.ok(fixed < 0.7 * expo);
+  });
+
   it('zero arrivals, zero agents and bad input never give NaN or hang', () => {
     const idle = simulateQueue({
       seed: 1,
