@@ -3,6 +3,7 @@ import { buildApp } from './api/app.js';
 import { DEMO, type SeedResult, seedDemo } from './demo/seed.js';
 import { type Clock, systemClock } from './kernel/clock.js';
 import type { Config } from './kernel/config.js';
+import { createEventBus, type EventBus } from './kernel/domain-events.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { type SipService, startSipService } from './sip/service.js';
 import { type Db, migrate, openDb } from './storage/database.js';
@@ -14,6 +15,8 @@ export interface Server {
   readonly app: FastifyInstance;
   readonly db: Db;
   readonly seed: SeedResult;
+  /** Domain events of this server (config.changed, auth.*, and later calls and agents). */
+  readonly bus: EventBus;
   /** The SIP service once listen() started it (undefined when sip.enabled is false). */
   readonly sip: SipService | undefined;
   /** Binds the HTTP port and the SIP ports; returns the HTTP URL. */
@@ -50,7 +53,8 @@ export async function createServer(
         if (config.sip.enabled && !sip) throw new Error('SIP is not listening');
       },
     };
-    const app = await buildApp({ config, db, clock, logger, readiness });
+    const bus = createEventBus((err, event) => logger.warn({ err, event }, 'event listener failed'));
+    const app = await buildApp({ config, db, clock, logger, readiness, bus });
     const locations = new DbLocationStore(db.kysely);
     let purgeTimer: ReturnType<Clock['setTimer']> | undefined;
     const purge = () => {
@@ -64,6 +68,7 @@ export async function createServer(
       app,
       db,
       seed,
+      bus,
       get sip() {
         return sip;
       },

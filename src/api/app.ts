@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Clock } from '../kernel/clock.js';
 import type { Config } from '../kernel/config.js';
+import type { EventBus } from '../kernel/domain-events.js';
 import { isValidId, newId } from '../kernel/ids.js';
 import type { Logger } from '../kernel/logger.js';
 import { type Db, ping } from '../storage/database.js';
@@ -35,6 +36,8 @@ export interface BuildAppDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /** Domain event bus (config.changed, auth.*); the composition root owns it. */
+  bus?: EventBus;
   /** Extra readiness checks (SIP, media) added by the composition root. */
   readiness?: Record<string, ReadinessCheck>;
 }
@@ -93,6 +96,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
     clock,
     logger: logger.child({ module: 'tenants' }),
     auth: config.auth,
+    ...(deps.bus ? { bus: deps.bus } : {}),
   };
   const auth = new AuthService(tenantsDeps);
   installAuthentication(app, auth);

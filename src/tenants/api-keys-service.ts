@@ -4,7 +4,7 @@ import type { Page, PageRequest } from '../storage/page.js';
 import { ApiKeysRepo, toApiKey } from '../storage/repositories/api-keys-repo.js';
 import { RolesRepo } from '../storage/repositories/roles-repo.js';
 import type { ApiKeysTable } from '../storage/schema.js';
-import { recordAudit } from './audit.js';
+import { auditedTransaction, recordAudit } from './audit.js';
 import { formatApiKey, sha256 } from './auth-service.js';
 import { requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
@@ -54,7 +54,7 @@ export class ApiKeysService {
       last_used_at: null,
       revoked_at: null,
     };
-    await this.deps.db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       await new ApiKeysRepo(trx).insert(row);
       await recordAudit(trx, ctx, now, {
         tenantId,
@@ -73,7 +73,7 @@ export class ApiKeysService {
     const before = await new ApiKeysRepo(this.deps.db).byId(tenantId, id);
     if (!before || before.revoked_at !== null) throw new SwbError('SWB_NOT_FOUND', { resource: 'API key' });
     const now = this.deps.clock.now();
-    await this.deps.db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       await new ApiKeysRepo(trx).update(tenantId, id, { revoked_at: now });
       await recordAudit(trx, ctx, now, {
         tenantId,

@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { DomainEvents } from '../kernel/domain-events.js';
 import { newSortableId } from '../kernel/ids.js';
 import { AuditRepo } from '../storage/repositories/audit-repo.js';
 import type { Database } from '../storage/schema.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext, TenantsDeps } from './context.js';
 
 const SECRET_KEYS = new Set([
   'password',
@@ -25,6 +26,28 @@ function redact(v: unknown): unknown {
     return out;
   }
   return v;
+}
+
+type ConfigChange = DomainEvents['config.changed'][0];
+
+/** Changes recorded inside a transaction, published only after it commits. */
+const pending = new WeakMap<object, ConfigChange[]>();
+
+/**
+ * Runs `fn` in a transaction; every audit entry it records is published on the event bus as
+ * `config.changed` once the transaction has committed (never for a rolled-back change).
+ */
+export async function auditedTransaction<T>(
+  deps: Pick<TenantsDeps, 'db' | 'bus'>,
+  fn: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  const events: ConfigChange[] = [];
+  const result = await deps.db.transaction().execute(async (trx) => {
+    pending.set(trx, events);
+    return fn(trx);
+  });
+  for (const e of events) deps.bus?.safeEmit('config.changed', e);
+  return result;
 }
 
 /**
@@ -57,5 +80,13 @@ export async function recordAudit(
     after: entry.after === undefined ? null : JSON.stringify(redact(entry.after)),
     request_id: ctx.requestId,
     ip: ctx.ip,
+  });
+  pending.get(trx)?.push({
+    tenantId: entry.tenantId,
+    resourceType: entry.resourceType,
+    resourceId: entry.resourceId,
+    action: entry.action,
+    actorId: ctx.principal.actorId,
+    at,
   });
 }

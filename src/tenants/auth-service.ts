@@ -116,6 +116,7 @@ export class AuthService {
       last_seen_at: now,
       ip: input.ip,
     });
+    this.deps.bus?.safeEmit('auth.login', { tenantId: tenant.id, userId: user.id, ip: input.ip, at: now });
     return { token, expiresAt, user: toUser({ ...user, failed_logins: 0, locked_until: null }), tenant };
   }
 
@@ -136,6 +137,12 @@ export class AuthService {
         { tenantId: user.tenant_id, userId: user.id },
         'account locked after failed logins',
       );
+      this.deps.bus?.safeEmit('auth.locked', {
+        tenantId: user.tenant_id,
+        userId: user.id,
+        until: patch.locked_until,
+        at: now,
+      });
     }
     await new UsersRepo(db).update(user.tenant_id, user.id, patch);
   }

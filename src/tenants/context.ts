@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../kernel/clock.js';
+import type { EventBus } from '../kernel/domain-events.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Database } from '../storage/schema.js';
 import type { Principal } from './types.js';
@@ -9,6 +10,8 @@ export interface TenantsDeps {
   db: Kysely<Database>;
   clock: Clock;
   logger: Logger;
+  /** Domain events (optional: pure tests may leave it out). */
+  bus?: EventBus;
   auth: {
     sessionTtlSeconds: number;
     maxFailedLogins: number;

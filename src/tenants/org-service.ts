@@ -3,7 +3,7 @@ import { newId } from '../kernel/ids.js';
 import type { Page, PageRequest } from '../storage/page.js';
 import { OrgUnitsRepo, toOrgUnit } from '../storage/repositories/org-units-repo.js';
 import type { OrgUnitsTable } from '../storage/schema.js';
-import { recordAudit } from './audit.js';
+import { auditedTransaction, recordAudit } from './audit.js';
 import { dataScope, requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
 import type { OrgUnit } from './types.js';
@@ -81,7 +81,7 @@ export class OrgService {
       created_at: now,
       updated_at: now,
     };
-    await this.deps.db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       const siblings = await new OrgUnitsRepo(trx).all(row.tenant_id);
       if (siblings.some((s) => s.parent_id === parentId && s.name === input.name)) {
         throw new SwbError('SWB_CONFLICT', { resource: 'Org unit name' });
@@ -103,7 +103,7 @@ export class OrgService {
     const before = await this.#load(ctx, id);
     const now = this.deps.clock.now();
     const row = { ...before, name: input.name ?? before.name, updated_at: now };
-    await this.deps.db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       const all = await new OrgUnitsRepo(trx).all(row.tenant_id);
       if (all.some((s) => s.id !== id && s.parent_id === row.parent_id && s.name === row.name)) {
         throw new SwbError('SWB_CONFLICT', { resource: 'Org unit name' });
@@ -125,7 +125,7 @@ export class OrgService {
     requirePermission(ctx.principal, 'org:manage');
     const before = await this.#load(ctx, id);
     const now = this.deps.clock.now();
-    await this.deps.db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       const repo = new OrgUnitsRepo(trx);
       if ((await repo.childCount(before.tenant_id, id)) > 0) {
         throw new SwbError('SWB_CONFLICT', { resource: 'Org unit still has groups or users; it' });

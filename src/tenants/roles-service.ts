@@ -3,7 +3,7 @@ import { newId } from '../kernel/ids.js';
 import type { Page, PageRequest } from '../storage/page.js';
 import { RolesRepo, toRole } from '../storage/repositories/roles-repo.js';
 import type { RolesTable } from '../storage/schema.js';
-import { recordAudit } from './audit.js';
+import { auditedTransaction, recordAudit } from './audit.js';
 import { requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
 import { isPermission, type Permission, type RoleScope } from './permissions.js';
@@ -70,7 +70,7 @@ export class RolesService {
       created_at: now,
       updated_at: now,
     };
-    await this.deps.db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       const repo = new RolesRepo(trx);
       if (await repo.byName(row.tenant_id, row.name))
         throw new SwbError('SWB_CONFLICT', { resource: 'Role name' });
@@ -108,7 +108,7 @@ export class RolesService {
       permissions: perms ? JSON.stringify(perms) : before.permissions,
       updated_at: now,
     };
-    await this.deps.db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       const repo = new RolesRepo(trx);
       if (input.name && input.name !== before.name && (await repo.byName(row.tenant_id, input.name))) {
         throw new SwbError('SWB_CONFLICT', { resource: 'Role name' });
@@ -132,7 +132,7 @@ export class RolesService {
     if (before.builtin === 1)
       throw new SwbError('SWB_VALIDATION', { field: 'id', reason: 'built-in roles cannot be deleted' });
     const now = this.deps.clock.now();
-    await this.deps.db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       const repo = new RolesRepo(trx);
       if ((await repo.usage(before.tenant_id, id)) > 0) {
         throw new SwbError('SWB_CONFLICT', { resource: 'Role in use by users or API keys; it' });

@@ -5,7 +5,7 @@ import { decodeCursor, type Page, type PageRequest, toPage } from '../storage/pa
 import { TenantsRepo } from '../storage/repositories/tenants-repo.js';
 import { UsersRepo } from '../storage/repositories/users-repo.js';
 import type { SipAccountsTable } from '../storage/schema.js';
-import { recordAudit } from './audit.js';
+import { auditedTransaction, recordAudit } from './audit.js';
 import { requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
 import { iso } from './types.js';
@@ -109,7 +109,7 @@ export class SipAccountsService {
       created_at: now,
       updated_at: now,
     };
-    await this.deps.db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       const dup = await trx
         .selectFrom('sip_accounts')
         .select('id')
@@ -156,7 +156,7 @@ export class SipAccountsService {
       row.ha1_md5 = computeHa1('MD5', row.username, domain, input.password);
       row.ha1_sha256 = computeHa1('SHA-256', row.username, domain, input.password);
     }
-    await this.deps.db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       await trx
         .updateTable('sip_accounts')
         .set(row)
@@ -182,7 +182,7 @@ export class SipAccountsService {
     const before = await this.#load(ctx, id);
     const domain = await this.#domain(ctx.principal.tenantId);
     const now = this.deps.clock.now();
-    await this.deps.db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       await trx
         .deleteFrom('sip_accounts')
         .where('tenant_id', '=', before.tenant_id)

@@ -5,7 +5,7 @@ import { RolesRepo } from '../storage/repositories/roles-repo.js';
 import { TenantsRepo, toTenant } from '../storage/repositories/tenants-repo.js';
 import { UsersRepo } from '../storage/repositories/users-repo.js';
 import type { TenantsTable } from '../storage/schema.js';
-import { recordAudit } from './audit.js';
+import { auditedTransaction, recordAudit } from './audit.js';
 import { requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
 import { hashPassword } from './password.js';
@@ -98,7 +98,7 @@ export class TenantsService {
       created_at: now,
       updated_at: now,
     };
-    await db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       const repo = new TenantsRepo(trx);
       if (await repo.bySlug(input.slug)) throw new SwbError('SWB_CONFLICT', { resource: 'Tenant slug' });
       if (input.sipDomain && (await repo.bySipDomain(input.sipDomain.toLowerCase()))) {
@@ -182,7 +182,7 @@ export class TenantsService {
     }
     const { db, clock } = this.deps;
     const now = clock.now();
-    return db.transaction().execute(async (trx) => {
+    return auditedTransaction(this.deps, async (trx) => {
       const repo = new TenantsRepo(trx);
       const before = await repo.byId(id);
       if (!before) throw new SwbError('SWB_NOT_FOUND', { resource: 'Tenant' });
@@ -226,7 +226,7 @@ export async function deleteTenant(deps: TenantsDeps, ctx: RequestContext, id: s
     throw new SwbError('SWB_NOT_FOUND', { resource: 'Tenant' });
   }
   const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
+  await auditedTransaction(deps, async (trx) => {
     const repo = new TenantsRepo(trx);
     const before = await repo.byId(id);
     if (!before) throw new SwbError('SWB_NOT_FOUND', { resource: 'Tenant' });

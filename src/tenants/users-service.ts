@@ -6,7 +6,7 @@ import { RolesRepo } from '../storage/repositories/roles-repo.js';
 import { SessionsRepo } from '../storage/repositories/sessions-repo.js';
 import { toUser, type UserFilter, UsersRepo } from '../storage/repositories/users-repo.js';
 import type { UsersTable } from '../storage/schema.js';
-import { recordAudit } from './audit.js';
+import { auditedTransaction, recordAudit } from './audit.js';
 import { type DataScope, dataScope, requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
 import { hashPassword } from './password.js';
@@ -112,7 +112,7 @@ export class UsersService {
       created_at: now,
       updated_at: now,
     };
-    await db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       const repo = new UsersRepo(trx);
       if (await repo.byUsername(tenantId, input.username))
         throw new SwbError('SWB_CONFLICT', { resource: 'Username' });
@@ -151,7 +151,7 @@ export class UsersService {
       first_failed_at: input.unlock ? null : before.first_failed_at,
       updated_at: now,
     };
-    await db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       await new UsersRepo(trx).update(ctx.principal.tenantId, id, row);
       // a new password or a disabled account ends every open session of that user
       if (hash || row.status === 'disabled')
@@ -177,7 +177,7 @@ export class UsersService {
     }
     const before = await this.#load(ctx, id);
     const now = this.deps.clock.now();
-    await this.deps.db.transaction().execute(async (trx) => {
+    await auditedTransaction(this.deps, async (trx) => {
       await new SessionsRepo(trx).deleteForUser(ctx.principal.tenantId, id);
       await new UsersRepo(trx).delete(ctx.principal.tenantId, id);
       await recordAudit(trx, ctx, now, {

@@ -3,6 +3,7 @@ import { buildApp } from '../../src/api/app.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { FakeClock } from '../../src/kernel/clock.js';
 import { type Config, loadConfig } from '../../src/kernel/config.js';
+import { createEventBus, type EventBus } from '../../src/kernel/domain-events.js';
 import { silentLogger } from '../../src/kernel/logger.js';
 import type { Db } from '../../src/storage/database.js';
 import { type EngineCase, freshDb } from './engines.js';
@@ -13,6 +14,7 @@ export interface TestApp {
   clock: FakeClock;
   config: Config;
   apiKey: string;
+  bus: EventBus;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,8 @@ export async function testApp(engine: EngineCase, overrides: Record<string, unkn
   });
   const clock = new FakeClock(Date.UTC(2026, 10, 23, 8, 0, 0));
   const seed = await seedDemo({ db: db.kysely, clock, logger: silentLogger, auth: config.auth });
-  const app = await buildApp({ config, db, clock, logger: silentLogger });
+  const bus = createEventBus();
+  const app = await buildApp({ config, db, clock, logger: silentLogger, bus });
   await app.ready();
   return {
     app,
@@ -38,6 +41,7 @@ export async function testApp(engine: EngineCase, overrides: Record<string, unkn
     clock,
     config,
     apiKey: seed.developerApiKey!,
+    bus,
     async close() {
       await app.close();
       await cleanup();

@@ -19,7 +19,7 @@ async function runOnce(engine: EngineCase): Promise<void> {
   try {
     const line = await new Promise<string>((res, rej) => {
       let buf = '';
-      const timer = setTimeout(() => rej(new Error('server did not start in 60 s')), 60_000);
+      const timer = setTimeout(() => rej(new Error('server did not start in 150 s')), 150_000);
       child.stdout!.on('data', (d: Buffer) => {
         buf += d.toString();
         const i = buf.indexOf('\n');
@@ -92,7 +92,7 @@ async function runOnce(engine: EngineCase): Promise<void> {
 for (const engine of ENGINES) {
   describe(`durability [${engine.name}]`, { skip: engine.skip }, () => {
     after(() => {});
-    it('every acknowledged write survives kill -9 of the server process', { timeout: 120_000 }, async () => {
+    it('every acknowledged write survives kill -9 of the server process', { timeout: 240_000 }, async () => {
       await runOnce(engine);
     });
   });
