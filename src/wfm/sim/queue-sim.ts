@@ -5,6 +5,7 @@
  * current call first). Seeded, bounded by maxEvents, and pure: no clock, no timers.
  */
 
+import type { ContactRecord } from '../../reports/types.js';
 import { createRng, exponential, lognormal, type Rng } from '../rng.js';
 import { inputError, requireFinite } from '../validate.js';
 import { EventHeap } from './heap.js';
@@ -29,6 +30,17 @@ export interface SimulationInput {
   readonly serviceLevelSeconds: number;
   /** Hard bound on processed events (default 5 million). */
   readonly maxEvents?: number;
+  /**
+   * Emit a ContactRecord for every finished contact after warm-up (answered: talk = handle time;
+   * abandoned), with instants at `startMs + simulated seconds`; bounded by `max` (default 1,000,000).
+   * Callers still waiting when the run ends have no record.
+   */
+  readonly records?: {
+    readonly tenantId: string;
+    readonly queueId: string;
+    readonly startMs: number;
+    readonly max?: number;
+  };
 }
 
 export interface SimulationResult {
@@ -48,6 +60,7 @@ export interface SimulationResult {
   readonly events: number;
   /** True when maxEvents stopped the run early. */
   readonly truncated: boolean;
+  readonly records?: ContactRecord[];
 }
 
 type Ev =
@@ -59,6 +72,7 @@ type Ev =
 type EvInput = Ev extends infer E ? (E extends unknown ? Omit<E, 'seq'> : never) : never;
 
 interface Caller {
+  id: number;
   arrivedAt: number;
   state: 'waiting' | 'served' | 'gone';
   counted: boolean;
@@ -147,10 +161,34 @@ export function simulateQueue(input: SimulationInput): SimulationResult {
   let events = 0;
   const maxEvents = input.maxEvents ?? 5_000_000;
 
+  const rec = input.records;
+  const records: ContactRecord[] | undefined = rec ? [] : undefined;
+  const maxRecords = rec?.max ?? 1_000_000;
+  const ms = (t: number) => (rec?.startMs ?? 0) + t * 1000;
+  const emit = (c: Caller, end: number, answeredAt?: number, handle = 0) => {
+    if (!records || !rec || !c.counted || records.length >= maxRecords) return;
+    records.push({
+      tenantId: rec.tenantId,
+      contactId: `sim-${c.id}`,
+      direction: 'inbound',
+      queueId: rec.queueId,
+      offeredAt: ms(c.arrivedAt),
+      answeredAt: answeredAt === undefined ? undefined : ms(answeredAt),
+      abandonedAt: answeredAt === undefined ? ms(end) : undefined,
+      endedAt: ms(end),
+      talkSeconds: handle,
+      holdSeconds: 0,
+      acwSeconds: 0,
+    });
+  };
+  let callerSeq = 0;
+
   const startService = (now: number, c: Caller) => {
     c.state = 'served';
     busy++;
-    push({ at: now + sample(rng, input.handleTime), type: 'done' });
+    const handle = sample(rng, input.handleTime);
+    push({ at: now + handle, type: 'done' });
+    emit(c, now + handle, now, handle);
     if (c.counted) {
       answered++;
       const w = now - c.arrivedAt;
@@ -185,7 +223,7 @@ export function simulateQueue(input: SimulationInput): SimulationResult {
     lastT = now;
     switch (e.type) {
       case 'arrival': {
-        const c: Caller = { arrivedAt: now, state: 'waiting', counted: now >= warm };
+        const c: Caller = { id: callerSeq++, arrivedAt: now, state: 'waiting', counted: now >= warm };
         if (c.counted) offered++;
         if (busy < present) startService(now, c);
         else {
@@ -205,6 +243,7 @@ export function simulateQueue(input: SimulationInput): SimulationResult {
         if (e.caller.state === 'waiting') {
           e.caller.state = 'gone';
           if (e.caller.counted) abandoned++;
+          emit(e.caller, now);
         }
         break;
       case 'staff': {
@@ -234,5 +273,6 @@ export function simulateQueue(input: SimulationInput): SimulationResult {
     occupancy: r(busyArea, presentArea),
     events,
     truncated,
+    records,
   };
 }
