@@ -87,7 +87,11 @@ export interface MediaRequestMap {
   BRIDGE_CREATE: { body: { a: string; b: string }; reply: { mode: BridgeMode } };
   BRIDGE_CLOSE: { body: Record<string, never>; reply: Record<string, never> };
   CONFERENCE_CREATE: { body: Record<string, never>; reply: Record<string, never> };
-  CONFERENCE_ADD: { body: { endpointId: string; role: ConferenceRole }; reply: Record<string, never> };
+  /** Adds a member or changes its role; a whisperer talks only to `whisperTo` (a member). */
+  CONFERENCE_ADD: {
+    body: { endpointId: string; role: ConferenceRole; whisperTo?: string };
+    reply: Record<string, never>;
+  };
   CONFERENCE_REMOVE: { body: { endpointId: string }; reply: Record<string, never> };
   CONFERENCE_CLOSE: { body: Record<string, never>; reply: Record<string, never> };
   /** target: endpoint. Plays the files in order (WAV), optionally looping; DTMF interrupts if asked. */

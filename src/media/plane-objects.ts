@@ -8,6 +8,7 @@ import { TypedEmitter } from '../kernel/events.js';
 import type { Channel } from './channel/channel.js';
 import type {
   BridgeMode,
+  ConferenceRole,
   EndpointKind,
   EndpointLostReason,
   EndpointStats,
@@ -156,6 +157,42 @@ export class MediaBridge extends MediaObject {
   }
 
   /** Closed on the worker side already (a leg closed, or the worker died). */
+  parentClosed(): void {
+    this.markClosed();
+  }
+}
+
+export class MediaConference extends MediaObject {
+  readonly #members = new Set<string>();
+
+  constructor(init: { id: string; workerId: number }, channel: Channel) {
+    super(init.id, init.workerId, channel);
+  }
+
+  /** Adds a leg or changes its role (normal, listen, whisper to `whisperTo`, barge). */
+  async add(ep: MediaEndpoint, role: ConferenceRole = 'normal', whisperTo?: MediaEndpoint): Promise<void> {
+    await this.channel.request('CONFERENCE_ADD', this.id, {
+      endpointId: ep.id,
+      role,
+      ...(whisperTo ? { whisperTo: whisperTo.id } : {}),
+    });
+    this.#members.add(ep.id);
+  }
+
+  async remove(ep: MediaEndpoint): Promise<void> {
+    await this.channel.request('CONFERENCE_REMOVE', this.id, { endpointId: ep.id });
+    this.#members.delete(ep.id);
+  }
+
+  get members(): string[] {
+    return [...this.#members];
+  }
+
+  async close(): Promise<void> {
+    if (!this.markClosed()) return;
+    await this.channel.request('CONFERENCE_CLOSE', this.id, {}).catch(() => {});
+  }
+
   parentClosed(): void {
     this.markClosed();
   }

@@ -13,7 +13,7 @@ import { TypedEmitter } from '../kernel/events.js';
 import { newId } from '../kernel/ids.js';
 import { type Logger, silentLogger } from '../kernel/logger.js';
 import type { EndpointKind, MediaEventMap } from './media-types.js';
-import { MediaBridge, MediaEndpoint, MediaRecording } from './plane-objects.js';
+import { MediaBridge, MediaConference, MediaEndpoint, MediaRecording } from './plane-objects.js';
 import { PortAllocator } from './ports.js';
 import { WorkerHandle } from './worker/worker-handle.js';
 
@@ -44,6 +44,7 @@ interface Slot {
   handle: WorkerHandle | null;
   endpoints: Map<string, MediaEndpoint>;
   bridges: Map<string, MediaBridge>;
+  conferences: Map<string, MediaConference>;
   recordings: Map<string, MediaRecording>;
 }
 
@@ -72,7 +73,13 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
     const n = Math.max(1, opts.workers ?? availableParallelism());
     try {
       for (let i = 0; i < n; i++) {
-        const slot: Slot = { handle: null, endpoints: new Map(), bridges: new Map(), recordings: new Map() };
+        const slot: Slot = {
+          handle: null,
+          endpoints: new Map(),
+          bridges: new Map(),
+          conferences: new Map(),
+          recordings: new Map(),
+        };
         plane.#slots.push(slot);
         slot.handle = await plane.#spawn(i, slot);
       }
@@ -107,7 +114,8 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
     slot.handle = null;
     const lost = [...slot.endpoints.values()];
     const recordings = [...slot.recordings.values()];
-    const bridges = [...slot.bridges.values()];
+    const bridges = [...slot.bridges.values(), ...slot.conferences.values()];
+    slot.conferences.clear();
     slot.endpoints.clear();
     slot.recordings.clear();
     slot.bridges.clear();
@@ -231,6 +239,18 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
     a.once('@close', onLegClose);
     b.once('@close', onLegClose);
     return br;
+  }
+
+  /** A conference on the worker of `near` (its members must live on that worker: create them near it). */
+  async createConference(near: MediaEndpoint): Promise<MediaConference> {
+    const slot = this.#endpointSlot.get(near.id);
+    if (!slot?.handle) throw new SwbError('SWB_MEDIA_TARGET_NOT_FOUND', { target: near.id });
+    const id = `cf_${newId('leg').slice(4)}`;
+    await slot.handle.channel.request('CONFERENCE_CREATE', id, {});
+    const conf = new MediaConference({ id, workerId: slot.handle.workerId }, slot.handle.channel);
+    slot.conferences.set(id, conf);
+    conf.on('@close', () => slot.conferences.delete(id));
+    return conf;
   }
 
   /** Records one leg: two channels (what the leg says / what it hears) unless `channels: 1`. */

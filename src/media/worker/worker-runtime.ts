@@ -9,6 +9,7 @@ import { RtpEndpoint } from '../endpoint/rtp-endpoint.js';
 import type { MediaEventMap, MediaEventName, MediaRequest } from '../media-types.js';
 import { AsyncFileSink } from '../wav/wav-writer.js';
 import { Bridge } from './bridge.js';
+import { Conference } from './conference.js';
 import { DtmfTap } from './dtmf-tap.js';
 import { LegPlayer } from './leg-player.js';
 import { LegRecording } from './leg-recording.js';
@@ -35,6 +36,7 @@ export class WorkerRuntime {
   readonly recordings = new Map<string, LegRecording>();
   readonly #dtmf = new Map<string, DtmfTap>();
   readonly #players = new Map<string, LegPlayer>();
+  readonly conferences = new Map<string, Conference>();
   readonly #ticker: Ticker;
   #tickCount = 0;
 
@@ -48,6 +50,7 @@ export class WorkerRuntime {
     for (const rec of this.recordings.values()) {
       rec.tick(now, (b) => this.#opts.emit(rec.id, 'record-progress', b));
     }
+    for (const c of this.conferences.values()) c.tick(now);
     for (const p of this.#players.values()) if (p.active) p.tick(now);
     for (const d of this.#dtmf.values()) if (d.sending || d.finishing) d.tick(now);
     // housekeeping (no-RTP timeouts, RTCP, DTMF end timeouts) every 100 ms, not every tick
@@ -74,7 +77,7 @@ export class WorkerRuntime {
         return {
           endpoints: [...this.endpoints.keys()],
           bridges: [...this.bridges.keys()],
-          conferences: [],
+          conferences: [...this.conferences.keys()],
           recordings: [...this.recordings.keys()],
         };
       case 'WORKER_SHUTDOWN':
@@ -165,6 +168,20 @@ export class WorkerRuntime {
         this.bridges.delete(t);
         return {};
       }
+      case 'CONFERENCE_CREATE':
+        if (this.conferences.has(t)) throw new SwbError('SWB_CONFLICT', { resource: `conference ${t}` });
+        this.conferences.set(t, new Conference(t));
+        return {};
+      case 'CONFERENCE_ADD':
+        this.#conference(t).add(this.#endpoint(req.body.endpointId), req.body.role, req.body.whisperTo);
+        return {};
+      case 'CONFERENCE_REMOVE':
+        this.#conference(t).remove(req.body.endpointId);
+        return {};
+      case 'CONFERENCE_CLOSE':
+        this.conferences.get(t)?.close();
+        this.conferences.delete(t);
+        return {};
       case 'RECORD_START': {
         if (this.recordings.has(t)) throw new SwbError('SWB_CONFLICT', { resource: `recording ${t}` });
         const ep = this.#endpoint(req.body.endpointId);
@@ -232,11 +249,18 @@ export class WorkerRuntime {
         return {};
       }
       default:
+        // unknown methods from a newer or broken control plane
         throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
-          method: req.method,
+          method: (req as { method: string }).method,
           reason: 'not supported by this worker',
         });
     }
+  }
+
+  #conference(id: string): Conference {
+    const c = this.conferences.get(id);
+    if (!c) throw new SwbError('SWB_MEDIA_TARGET_NOT_FOUND', { target: id });
+    return c;
   }
 
   #recording(id: string): LegRecording {
@@ -264,6 +288,7 @@ export class WorkerRuntime {
         ),
       );
     }
+    for (const c of this.conferences.values()) c.remove(ep.id);
     this.#dtmf.get(ep.id)?.close();
     this.#dtmf.delete(ep.id);
     this.#players.get(ep.id)?.close();
