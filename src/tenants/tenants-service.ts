@@ -82,7 +82,7 @@ export class TenantsService {
     const tz = input.timeZone ?? 'Asia/Shanghai';
     if (!isValidTimeZone(tz))
       throw new SwbError('SWB_VALIDATION', { field: 'timeZone', reason: 'unknown IANA time zone' });
-    const { db, clock } = this.deps;
+    const { clock } = this.deps;
     const now = clock.now();
     const passwordHash = input.admin
       ? await hashPassword(input.admin.password, this.deps.auth.scryptCost)
@@ -180,7 +180,7 @@ export class TenantsService {
     if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
       throw new SwbError('SWB_VALIDATION', { field: 'timeZone', reason: 'unknown IANA time zone' });
     }
-    const { db, clock } = this.deps;
+    const { clock } = this.deps;
     const now = clock.now();
     return auditedTransaction(this.deps, async (trx) => {
       const repo = new TenantsRepo(trx);

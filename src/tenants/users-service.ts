@@ -92,7 +92,7 @@ export class UsersService {
     requirePermission(ctx.principal, 'users:manage');
     await this.#checkRole(ctx, input.roleId);
     await this.#checkOrgUnit(ctx, input.orgUnitId);
-    const { db, clock } = this.deps;
+    const { clock } = this.deps;
     const tenantId = ctx.principal.tenantId;
     const now = clock.now();
     const hash = await hashPassword(input.password, this.deps.auth.scryptCost);
@@ -135,7 +135,7 @@ export class UsersService {
     if (input.roleId) await this.#checkRole(ctx, input.roleId);
     if (input.orgUnitId) await this.#checkOrgUnit(ctx, input.orgUnitId);
     const before = await this.#load(ctx, id);
-    const { db, clock } = this.deps;
+    const { clock } = this.deps;
     const now = clock.now();
     const hash = input.password ? await hashPassword(input.password, this.deps.auth.scryptCost) : undefined;
     const row: UsersTable = {
