@@ -66,6 +66,71 @@ describe('parseRtcp() / serializeRtcp() on a real compound packet (Pion dump)', 
   });
 });
 
+describe('parseRtcp() / serializeRtcp() on baresip captures', () => {
+  const load = (f: string) => new Uint8Array(readFileSync(FIX + f));
+  const CNAME = {
+    type: 'sdes',
+    chunks: [{ ssrc: 0x32d02ddd, items: [{ type: 1, text: 'sip:cap@127.0.0.1' }] }],
+  };
+
+  it('reads both SR + SDES compounds (sender info, report block, CNAME) and re-serializes them', () => {
+    const a = load('baresip-sr-sdes-1.bin');
+    const b = load('baresip-sr-sdes-2.bin');
+    const pa = parseRtcp(a, a.length)!;
+    const pb = parseRtcp(b, b.length)!;
+    assert.deepEqual(pa, [
+      {
+        type: 'sr',
+        ssrc: 0x32d02ddd,
+        sender: {
+          ntpSec: 0xeeaee165,
+          ntpFrac: 0x8745069a,
+          rtpTimestamp: 63256,
+          packetCount: 250,
+          octetCount: 40000,
+        },
+        reports: [
+          {
+            ssrc: 0x32d02ddd,
+            fractionLost: 0,
+            cumulativeLost: 0,
+            highestSeq: 20249,
+            jitter: 10,
+            lsr: 0,
+            dlsr: 0,
+          },
+        ],
+      },
+      CNAME,
+    ]);
+    // 5 s later: 250 more 20 ms packets of 160 bytes, and 40,000 more timestamp units (5 s at 8 kHz)
+    const sa = pa[0]!.type === 'sr' ? pa[0]!.sender : null;
+    const sb = pb[0]!.type === 'sr' ? pb[0]!.sender : null;
+    assert.equal(sb!.packetCount - sa!.packetCount, 250);
+    assert.equal(sb!.octetCount - sa!.octetCount, 40000);
+    assert.equal(sb!.rtpTimestamp - sa!.rtpTimestamp, 40024); // baresip samples the timestamp at send time
+    assert.equal(sb!.ntpSec - sa!.ntpSec, 5);
+    assert.deepEqual(serializeRtcp(pa), a);
+    assert.deepEqual(serializeRtcp(pb), b);
+  });
+
+  it('reads the BYE (reason "Adjo", padded) + SDES and the APP packet, and re-serializes them', () => {
+    const bye = load('baresip-bye-sdes.bin');
+    const pBye = parseRtcp(bye, bye.length)!;
+    assert.deepEqual(pBye, [{ type: 'bye', ssrcs: [0x32d02ddd], reason: 'Adjo' }, CNAME]);
+    assert.deepEqual(serializeRtcp(pBye), bye);
+    const app = load('baresip-app-pingpong.bin');
+    const pApp = parseRtcp(app, app.length)!;
+    assert.equal(pApp.length, 1);
+    assert.equal(pApp[0]!.type === 'other' && pApp[0]!.packetType, 204);
+    assert.equal(
+      pApp[0]!.type === 'other' && Buffer.from(pApp[0]!.body.subarray(4)).toString('latin1'),
+      'PINGPONG',
+    );
+    assert.deepEqual(serializeRtcp(pApp), app);
+  });
+});
+
 describe('serializeRtcp() builds SR + SDES + BYE byte-exactly', () => {
   const packets: RtcpPacket[] = [
     {
