@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { DtmfDigitEvent, TelephoneEvent } from '../../../src/media/dtmf/dtmf-types.js';
 import {
@@ -7,7 +8,7 @@ import {
   Rfc4733Receiver,
   Rfc4733Sender,
 } from '../../../src/media/dtmf/rfc4733.js';
-import { createRtpHeader, readRtpHeader } from '../../../src/media/rtp/rtp-packet.js';
+import { createRtpHeader, readRtpHeader, writeRtpHeader } from '../../../src/media/rtp/rtp-packet.js';
 import { udpPayloadsFromPcap } from './pcap-util.js';
 
 const FIX = new URL('../../fixtures/rtp/', import.meta.url).pathname;
@@ -57,6 +58,35 @@ describe('Rfc4733Receiver', () => {
     assert.deepEqual(got, [{ digit: '1', durationMs: 280, source: 'rfc4733' }]);
     assert.deepEqual(starts, ['1']);
     assert.equal(rx.duplicates, 2);
+  });
+
+  it('reports baresip digits 1, 5, # once each with 280 ms (17 packets per digit, interleaved seq)', () => {
+    const { rx, got, starts, feed } = receiver();
+    const lines = readFileSync(FIX + 'baresip-dtmf-1-5-hash.hex', 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(lines.length, 51);
+    const h = createRtpHeader();
+    for (const line of lines) {
+      const p = hex(line);
+      assert.equal(readRtpHeader(p, p.length, h), true);
+      assert.equal(h.payloadType, 101);
+      // byte-exact: header rewritten from the parsed fields + re-encoded event = the captured packet
+      const ev: TelephoneEvent = { event: 0, end: false, volume: 0, duration: 0 };
+      assert.equal(decodeTelephoneEvent(p, 12, 4, ev), true);
+      const again = new Uint8Array(16);
+      writeRtpHeader(again, h);
+      encodeTelephoneEvent(again, 12, ev);
+      assert.deepEqual(again, p);
+      feed(p);
+    }
+    assert.deepEqual(got, [
+      { digit: '1', durationMs: 280, source: 'rfc4733' },
+      { digit: '5', durationMs: 280, source: 'rfc4733' },
+      { digit: '#', durationMs: 280, source: 'rfc4733' },
+    ]);
+    assert.deepEqual(starts, ['1', '5', '#']);
+    assert.equal(rx.duplicates, 6);
   });
 
   it('reports SIPp # correctly', () => {
