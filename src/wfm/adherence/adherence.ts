@@ -7,6 +7,7 @@
  * shorter than `graceSeconds` are forgiven (the usual tolerance for a late click).
  */
 import { SwbError } from '../../kernel/errors.js';
+import { zonedToUtc } from '../../reports/time/zoned.js';
 import type {
   AgentActivity,
   AgentStatusInterval,
@@ -153,14 +154,38 @@ export function adherence(
   return out;
 }
 
-/** Planned activities of a schedule, with `horizonStart` = epoch ms of minute 0 of the horizon. */
+/** Where the horizon's minute 0 is: a local date in the tenant's zone (DST-correct), or a fixed instant. */
+export type HorizonAnchor =
+  | {
+      readonly timeZone: string;
+      readonly startDate: { readonly year: number; readonly month: number; readonly day: number };
+    }
+  | { readonly startMs: number };
+
+/**
+ * Planned activities of a schedule as instants. Schedule minutes are local wall-clock minutes
+ * (day d = minutes 1440·d … 1440·(d+1)); with a time-zone anchor each minute is converted through
+ * the zone, so on a DST day a 09:00 shift still starts at 09:00 local.
+ */
 export function plannedFromShifts(
   tenantId: string,
   shifts: readonly ScheduledShift[],
-  horizonStart: number,
+  anchor: HorizonAnchor | number,
 ): PlannedActivity[] {
+  const a: HorizonAnchor = typeof anchor === 'number' ? { startMs: anchor } : anchor;
+  const ms =
+    'startMs' in a
+      ? (m: number) => a.startMs + m * 60_000
+      : (m: number) =>
+          zonedToUtc(
+            a.timeZone,
+            a.startDate.year,
+            a.startDate.month,
+            a.startDate.day + Math.floor(m / 1440),
+            0,
+            m % 1440,
+          );
   const out: PlannedActivity[] = [];
-  const ms = (m: number) => horizonStart + m * 60_000;
   for (const s of shifts) {
     let t = s.start;
     for (const b of [...s.breaks].sort((x, y) => x.start - y.start)) {

@@ -26,7 +26,10 @@ export interface ShiftTemplate {
 
 export interface AvailabilityWindow {
   readonly day: number;
-  /** Minutes after that day's local midnight; the whole shift must fit inside [from, to]. */
+  /**
+   * Minutes after that day's local midnight; the whole shift must fit inside [from, to]
+   * (`to` may exceed 1440 for a night shift ending the next morning).
+   */
   readonly from: number;
   readonly to: number;
 }

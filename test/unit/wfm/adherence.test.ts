@@ -39,6 +39,17 @@ describe('adherence', () => {
     );
   });
 
+  it('plannedFromShifts() with a time zone keeps local wall-clock times across DST', () => {
+    // Europe/Berlin switches to summer time on Sunday 2026-03-29; horizon starts Monday 2026-03-23
+    const sunday = { ...shift, day: 6, start: 6 * 1440 + 9 * 60, end: 6 * 1440 + 13 * 60, breaks: [] };
+    const [p] = plannedFromShifts(T, [sunday], {
+      timeZone: 'Europe/Berlin',
+      startDate: { year: 2026, month: 3, day: 23 },
+    });
+    assert.equal(p!.start, Date.UTC(2026, 2, 29, 7)); // 09:00 CEST = 07:00Z (a fixed offset would say 08:00Z)
+    assert.equal(p!.end - p!.start, 4 * 3_600_000);
+  });
+
   it('measures late login, a long break and early logout; conformance counts on-phone time', () => {
     const planned = plannedFromShifts(T, [shift], H0);
     const actual = [
