@@ -101,6 +101,21 @@ describe('Erlang C', () => {
     assert.ok(m13.serviceLevel < 0.8);
   });
 
+  it('requiredAgentsErlangC() honours occupancy and ASA caps', () => {
+    const base = { calls: 100, intervalSeconds: 1800, ahtSeconds: 180, serviceLevel: 0.8, targetSeconds: 20 };
+    assert.equal(requiredAgentsErlangC({ ...base, maxOccupancy: 0.7 }).agents, 15); // 10/14 = 0.714 > 0.7
+    const asa = requiredAgentsErlangC({ ...base, maxAsaSeconds: 5 });
+    assert.ok(asa.metrics.asaSeconds! <= 5);
+    const fewer = erlangCMetrics({
+      calls: 100,
+      intervalSeconds: 1800,
+      ahtSeconds: 180,
+      agents: asa.agents - 1,
+      targetSeconds: 20,
+    });
+    assert.ok(fewer.asaSeconds! > 5);
+  });
+
   it('erlangC() equals an exact rational computation (independent, BigInt) for small n', () => {
     for (const [n, p, q] of [
       [3, 5n, 2n],
