@@ -4,6 +4,8 @@
  * message is seen) and throws SWB_WFM_JOB_CANCELLED once cancelled.
  */
 
+import { agentTimeReport, contactReport, type ReportOptions } from '../../reports/metrics/aggregate.js';
+import type { AgentStatusInterval, ContactRecord } from '../../reports/types.js';
 import { type BatchTarget, type IntervalStaffing, requiredAgentsBatch } from '../erlang/staffing.js';
 import { forecastQueue } from '../forecast/backtest.js';
 import type { CalendarEvents, SeriesHistory } from '../forecast/types.js';
@@ -85,6 +87,16 @@ export async function runJob(kind: JobKind, input: unknown, ctx: JobContext): Pr
       const r = buildMultiSkillSchedule(input as MultiSkillProblem);
       await ctx.checkpoint(1, 1, 'schedule');
       return r;
+    }
+    case 'contact-report': {
+      const { records, options } = input as { records: ContactRecord[]; options: ReportOptions };
+      await ctx.checkpoint(0, 1, 'report');
+      return contactReport(records, options);
+    }
+    case 'agent-time-report': {
+      const { intervals, options } = input as { intervals: AgentStatusInterval[]; options: ReportOptions };
+      await ctx.checkpoint(0, 1, 'report');
+      return agentTimeReport(intervals, options);
     }
     case 'simulate':
       await ctx.checkpoint(0, 1, 'simulate');

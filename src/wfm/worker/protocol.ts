@@ -1,7 +1,14 @@
 /** Messages between the control plane and the WFM worker thread (structured-clone plain data). */
 import type { ErrorCode } from '../../kernel/error-codes.js';
 
-export type JobKind = 'erlang-batch' | 'forecast' | 'schedule' | 'schedule-multi-skill' | 'simulate';
+export type JobKind =
+  | 'erlang-batch'
+  | 'forecast'
+  | 'schedule'
+  | 'schedule-multi-skill'
+  | 'simulate'
+  | 'contact-report'
+  | 'agent-time-report';
 
 export type ToWorker =
   | { readonly type: 'run'; readonly id: number; readonly kind: JobKind; readonly input: unknown }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { isSwbError } from '../../../src/kernel/errors.js';
+import type { ContactRecord } from '../../../src/reports/types.js';
 import type { BatchStaffingRow } from '../../../src/wfm/erlang/staffing.js';
 import { syntheticHistory } from '../../../src/wfm/forecast/synthetic.js';
 import { demoProblem } from '../../../src/wfm/schedule/demo-problem.js';
@@ -61,6 +62,35 @@ describe('WfmRunner (worker thread)', () => {
     );
     assert.ok(sched.shifts.length > 0);
     assert.deepEqual(phases, ['shift-types', 'greedy', 'local-search', 'breaks', 'evaluate', 'done']);
+  });
+
+  it('runs a historical report in the worker (records from the simulator)', async () => {
+    const startMs = Date.UTC(2026, 2, 2);
+    const sim = await runner.run<{ records: ContactRecord[]; answered: number }>('simulate', {
+      seed: 3,
+      durationSeconds: 86_400,
+      arrivalRate: 0.05,
+      handleTime: { kind: 'exponential', mean: 180 },
+      agents: 12,
+      serviceLevelSeconds: 20,
+      records: { tenantId: 't1', queueId: 'q1', startMs },
+    });
+    const rows = await runner.run<{ counters: { answered: number } }[]>('contact-report', {
+      records: sim.records,
+      options: {
+        tenantId: 't1',
+        timeZone: 'UTC',
+        granularity: 'day',
+        dimension: 'queue',
+        from: startMs,
+        to: startMs + 2 * 86_400_000,
+        now: startMs + 10 * 86_400_000,
+      },
+    });
+    assert.equal(
+      rows.reduce((s, r) => s + r.counters.answered, 0),
+      sim.answered,
+    );
   });
 
   it('rejects with SWB_WFM_JOB_CANCELLED when aborted, and keeps working afterwards', async () => {
