@@ -44,6 +44,8 @@ export interface ContactMetrics {
   readonly shortAbandoned: number;
   /** answered / offered (接通率). */
   readonly answerRate: number | null;
+  /** answered / (offered − short abandons): the variant that forgives instant hang-ups. */
+  readonly answerRateExShort: number | null;
   /** abandoned / offered; abandonRateExShort excludes short abandons from both sides. */
   readonly abandonRate: number | null;
   readonly abandonRateExShort: number | null;
@@ -74,6 +76,7 @@ export function contactMetrics(c: ContactCounters, variant: ServiceLevelVariant)
     abandoned: c.abandoned,
     shortAbandoned: c.shortAbandoned,
     answerRate: ratio(c.answered, c.offered),
+    answerRateExShort: ratio(c.answered, c.offered - c.shortAbandoned),
     abandonRate: ratio(c.abandoned, c.offered),
     abandonRateExShort: ratio(c.abandoned - c.shortAbandoned, c.offered - c.shortAbandoned),
     serviceLevel: serviceLevel(c, variant),

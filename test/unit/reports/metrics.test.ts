@@ -76,6 +76,7 @@ describe('metric definitions', () => {
     assert.equal(m.abandoned, 3);
     assert.equal(m.shortAbandoned, 1);
     assert.equal(m.answerRate, 0.6);
+    assert.equal(m.answerRateExShort, 6 / 9);
     assert.equal(m.asaSeconds, (5 + 10 + 20 + 19 + 45 + 90) / 6);
     assert.equal(m.ahtSeconds, 180);
     assert.equal(m.acwSeconds, 30);
