@@ -46,7 +46,7 @@ describe('scheduling', () => {
       { solver: 'greedy' },
     );
     assert.ok(c.slots.every((s) => s.abandonRate === null));
-    const busy = a.slots.filter((s, t) => p.workload!.calls[t]! > 0);
+    const busy = a.slots.filter((_s, t) => p.workload!.calls[t]! > 0);
     assert.ok(busy.every((s) => s.abandonRate !== null && s.abandonRate >= 0 && s.abandonRate <= 1));
     assert.ok(busy.some((s) => s.abandonRate! > 0.05)); // the short roster loses callers at peaks
     // Erlang C counts a caller who would abandon as waiting forever; with patience, SL of offered is
