@@ -144,6 +144,30 @@ export const ERROR_CODES = {
   SWB_WFM_JOB_FAILED: { http: 500, severity: 'error', message: 'Workforce job {jobId} failed: {reason}' },
   SWB_REPORTS_INPUT: { http: 400, severity: 'info', message: 'Invalid report input: {reason}' },
   SWB_REPORTS_TIMEZONE: { http: 400, severity: 'info', message: 'Unknown time zone: {timeZone}' },
+
+  // ---- numbers ----
+  SWB_NUMBER_INVALID: {
+    http: 400,
+    sip: 404,
+    severity: 'info',
+    message: 'Invalid phone number {number}: {reason}',
+  },
+  SWB_NUMBER_TAKEN: { http: 409, severity: 'info', message: 'Number {number} is already in use' },
+  SWB_NUMBER_KIND: {
+    http: 400,
+    severity: 'info',
+    message: 'Number {number} cannot be used as {kind}: {reason}',
+  },
+  SWB_NUMBER_RULE_INVALID: { http: 400, severity: 'info', message: 'Invalid routing rule {rule}: {reason}' },
+  SWB_NUMBER_TIMEZONE: { http: 400, severity: 'info', message: 'Unknown time zone: {timeZone}' },
+  SWB_NUMBER_ENTRY_POINT: {
+    http: 400,
+    severity: 'info',
+    message: 'Invalid entry point {entryPoint}: {reason}',
+  },
+  SWB_NUMBER_NOT_ROUTED: { http: 404, sip: 404, severity: 'info', message: 'No route for number {number}' },
+  SWB_TRUNK_INVALID: { http: 400, severity: 'info', message: 'Invalid trunk setting {field}: {reason}' },
+  SWB_TRUNK_IN_USE: { http: 409, severity: 'info', message: 'Trunk is still used by {count} number(s)' },
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
