@@ -3,8 +3,10 @@
  * output). read(frame) is called once per 20 ms tick and fills the frame with the current prompt
  * (or silence). WAV files are loaded and decoded to mono when enqueued (file read is
  * asynchronous; until loaded the player yields silence and the prompt has not started).
- * 16 kHz sources go through the FIR resampler progressively, a frame at a time as they play
- * (~60 µs per frame), so a long prompt never blocks the event loop; other rates are 'error'.
+ * Other rates are converted progressively, a frame at a time as they play, so a long prompt never
+ * blocks the event loop: 16 kHz through the 2:1 FIR resampler, any other rate from 8 to 48 kHz
+ * (TTS engines often write 22.05 kHz, studio prompts 44.1/48 kHz) through the windowed-sinc
+ * RateConverter; rates outside that range end as 'error'.
  *
  * Events: 'prompt-started' (first frame played), 'prompt-finished' (done | interrupted | stopped
  * | error) and 'queue-empty' (after the last prompt ends). A looping prompt (music on hold) plays
@@ -13,6 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { TypedEmitter } from '../../kernel/events.js';
+import { RateConverter } from '../wav/rate-converter.js';
 import { Resampler, resampleBuffer } from '../wav/resampler.js';
 import { decodeWav, mixToMono } from '../wav/wav-reader.js';
 import type { PlayerEvents, PromptEndReason, PromptSpec } from './player-types.js';
@@ -25,6 +28,7 @@ interface Item {
   pcm: Int16Array | null;
   src: Int16Array | null;
   rs: Resampler | null;
+  rc: RateConverter | null;
   inPos: number;
   converted: number;
   state: 'loading' | 'ready' | 'error';
@@ -40,14 +44,21 @@ export interface PlayerOptions {
 }
 
 function checkRate(rate: number): void {
-  if (rate !== 8000 && rate !== 16000) throw new Error(`unsupported sample rate ${rate} (8000 or 16000)`);
+  if (!(rate >= 8000 && rate <= 48000)) throw new Error(`unsupported sample rate ${rate} (8000–48000)`);
 }
 
 /** Converts WAV bytes to 8 kHz mono PCM at once; throws on unsupported input. */
 export function wavTo8kMono(bytes: Uint8Array): Int16Array {
   const { info, channels } = decodeWav(bytes);
   checkRate(info.sampleRate);
-  return resampleBuffer(mixToMono(channels), info.sampleRate as 8000 | 16000, 8000);
+  const mono = mixToMono(channels);
+  if (info.sampleRate === 8000 || info.sampleRate === 16000) {
+    return resampleBuffer(mono, info.sampleRate as 8000 | 16000, 8000);
+  }
+  const c = new RateConverter(mono, info.sampleRate, 8000);
+  const out = new Int16Array(c.length);
+  c.fill(out, 0, out.length);
+  return out;
 }
 
 function prepare(item: Item, pcm: Int16Array, rate: number): void {
@@ -55,17 +66,28 @@ function prepare(item: Item, pcm: Int16Array, rate: number): void {
   if (rate === 8000) {
     item.pcm = pcm;
     item.converted = pcm.length;
-  } else {
+  } else if (rate === 16000) {
     item.src = pcm;
     item.rs = new Resampler(16000, 8000);
     item.pcm = new Int16Array(pcm.length >> 1);
+    item.converted = 0;
+  } else {
+    item.rc = new RateConverter(pcm, rate, 8000);
+    item.pcm = new Int16Array(item.rc.length);
     item.converted = 0;
   }
   item.state = 'ready';
 }
 
-/** Resamples a 16 kHz source until `upTo` output samples exist. */
+/** Converts the source until `upTo` output samples exist. */
 function ensure(item: Item, upTo: number): void {
+  const rc = item.rc;
+  if (rc) {
+    const out = item.pcm!;
+    item.converted += rc.fill(out, item.converted, Math.min(upTo, out.length) - item.converted);
+    if (item.converted >= out.length) item.rc = null;
+    return;
+  }
   const src = item.src;
   const rs = item.rs;
   if (!src || !rs) return;
@@ -111,6 +133,7 @@ export class Player extends TypedEmitter<PlayerEvents> {
       pcm: null,
       src: null,
       rs: null,
+      rc: null,
       inPos: 0,
       converted: 0,
       state: 'loading',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ToneDetector } from '../../../src/media/dtmf/goertzel.js';
 import { Player } from '../../../src/media/player/player.js';
+import { convertRate } from '../../../src/media/wav/rate-converter.js';
 import { resampleBuffer } from '../../../src/media/wav/resampler.js';
 import { MemorySink, WavWriter } from '../../../src/media/wav/wav-writer.js';
 import { buildSignal } from './signal-util.js';
@@ -123,6 +124,26 @@ describe('Player', () => {
     assert.deepEqual(events, ['start:f', 'end:f:done', 'empty']);
   });
 
+  it('plays a 44.1 kHz stereo WAV (sox) converted to 8 kHz: 1 kHz for 300 ± 20 ms', async () => {
+    const p = new Player();
+    await p.enqueue({ id: 'studio', source: { kind: 'wav-file', path: FIX + 'sox-1k-44k1-stereo.wav' } });
+    const s = segs(play(p, 20).audio, 1000);
+    assert.equal(s.length, 1);
+    assert.ok(Math.abs(s[0]![1]! - 300) <= 20, JSON.stringify(s));
+  });
+
+  it('plays 22.05 kHz PCM (a TTS engine rate) converted progressively, same as converting at once', async () => {
+    const n = 22050 / 2;
+    const pcm = new Int16Array(n);
+    for (let i = 0; i < n; i++) pcm[i] = Math.round(8000 * Math.sin((2 * Math.PI * 700 * i) / 22050));
+    const p = new Player();
+    await p.enqueue({ id: 'tts', source: { kind: 'pcm', pcm, sampleRate: 22050 as 8000 } });
+    const { audio, withAudio } = play(p, 30);
+    assert.equal(withAudio, 25);
+    assert.deepEqual(audio.subarray(0, 4000), convertRate(pcm, 22050, 8000));
+    assert.deepEqual(segs(audio, 700), [[0, 500]]);
+  });
+
   it('plays WAV bytes from our writer', async () => {
     const sink = new MemorySink();
     const w = new WavWriter(sink);
@@ -140,7 +161,7 @@ describe('Player', () => {
     await p.enqueue({ id: 'bad', source: { kind: 'wav-bytes', bytes: new Uint8Array(10) } });
     await p.enqueue({
       id: 'rate',
-      source: { kind: 'pcm', pcm: new Int16Array(10), sampleRate: 44100 as 8000 },
+      source: { kind: 'pcm', pcm: new Int16Array(10), sampleRate: 96000 as 8000 },
     });
     await p.enqueue({
       id: 'ok',
