@@ -82,8 +82,7 @@ export class OrgService {
       updated_at: now,
     };
     await auditedTransaction(this.deps, async (trx) => {
-      const siblings = await new OrgUnitsRepo(trx).all(row.tenant_id);
-      if (siblings.some((s) => s.parent_id === parentId && s.name === input.name)) {
+      if (await new OrgUnitsRepo(trx).byName(row.tenant_id, parentId, input.name)) {
         throw new SwbError('SWB_CONFLICT', { resource: 'Org unit name' });
       }
       await new OrgUnitsRepo(trx).insert(row);
@@ -104,8 +103,8 @@ export class OrgService {
     const now = this.deps.clock.now();
     const row = { ...before, name: input.name ?? before.name, updated_at: now };
     await auditedTransaction(this.deps, async (trx) => {
-      const all = await new OrgUnitsRepo(trx).all(row.tenant_id);
-      if (all.some((s) => s.id !== id && s.parent_id === row.parent_id && s.name === row.name)) {
+      const same = await new OrgUnitsRepo(trx).byName(row.tenant_id, row.parent_id, row.name);
+      if (same && same.id !== id) {
         throw new SwbError('SWB_CONFLICT', { resource: 'Org unit name' });
       }
       await new OrgUnitsRepo(trx).update(row.tenant_id, id, row);

@@ -31,6 +31,17 @@ export class OrgUnitsRepo {
       .executeTakeFirst();
   }
 
+  /** A unit with this name under the same parent (null parent = top level), if any. */
+  async byName(tenantId: string, parentId: string | null, name: string): Promise<OrgUnitsTable | undefined> {
+    let qb = this.db
+      .selectFrom('org_units')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('name', '=', name);
+    qb = parentId === null ? qb.where('parent_id', 'is', null) : qb.where('parent_id', '=', parentId);
+    return qb.executeTakeFirst();
+  }
+
   async all(tenantId: string): Promise<OrgUnitsTable[]> {
     return this.db.selectFrom('org_units').selectAll().where('tenant_id', '=', tenantId).execute();
   }

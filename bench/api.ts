@@ -1,0 +1,90 @@
+// REST API throughput: the server runs in a child process, this process generates load over
+// keep-alive HTTP on 127.0.0.1. Bounded: each case runs `seconds` (default 5) at `concurrency`.
+//   node --import tsx bench/api.ts [seconds] [concurrency]
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { cpus } from 'node:os';
+
+const seconds = Number(process.argv[2] ?? 5);
+const concurrency = Number(process.argv[3] ?? 32);
+
+const child = spawn(process.execPath, ['--import', 'tsx', 'bench/api-server.ts'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: process.env,
+});
+const base = await new Promise<string>((res, rej) => {
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const m = /URL (\S+)/.exec(buf);
+    if (m) res(m[1]!);
+  });
+  child.once('exit', () => rej(new Error('server exited')));
+});
+const { hostname, port } = new URL(base);
+const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+
+function call(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((res, rej) => {
+    const r = request({ host: hostname, port, method, path, agent, headers }, (resp) => {
+      let data = '';
+      resp.on('data', (c: Buffer) => (data += c.toString()));
+      resp.on('end', () => res({ status: resp.statusCode ?? 0, body: data, headers: resp.headers }));
+    });
+    r.on('error', rej);
+    if (body) r.write(body);
+    r.end();
+  });
+}
+
+const login = await call(
+  'POST',
+  '/api/v1/auth/login',
+  { 'content-type': 'application/json' },
+  JSON.stringify({ tenant: 'demo', username: 'admin', password: 'Demo@2026' }),
+);
+const cookie = String((login.headers['set-cookie'] as string[])[0]).split(';')[0]!;
+
+async function run(name: string, make: (i: number) => [string, string, Record<string, string>, string?]) {
+  const lat: number[] = [];
+  let errors = 0;
+  let n = 0;
+  const end = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const [m, p, h, b] = make(n++);
+      const t0 = performance.now();
+      const r = await call(m, p, h, b);
+      lat.push(performance.now() - t0);
+      if (r.status >= 400) errors++;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const el = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  const q = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))]!.toFixed(1);
+  console.log(`| ${name} | ${(lat.length / el).toFixed(0)} | ${q(0.5)} | ${q(0.99)} | ${errors} |`);
+}
+
+console.log(
+  `# ${cpus()[0]?.model}, ${cpus().length} cores, Node ${process.version}, concurrency ${concurrency}, ${seconds} s per case`,
+);
+console.log('| case | requests/s | p50 ms | p99 ms | errors |');
+console.log('|---|---|---|---|---|');
+await run('GET /healthz', () => ['GET', '/healthz', {}]);
+await run('GET /api/v1/users?limit=50 (session cookie)', () => ['GET', '/api/v1/users?limit=50', { cookie }]);
+await run('GET /api/v1/auth/me (session cookie)', () => ['GET', '/api/v1/auth/me', { cookie }]);
+await run('POST /api/v1/org-units (audited, durable write)', (i) => [
+  'POST',
+  '/api/v1/org-units',
+  { cookie, 'content-type': 'application/json' },
+  JSON.stringify({ kind: 'center', name: `bench-${process.pid}-${i}` }),
+]);
+agent.destroy();
+child.kill('SIGTERM');
