@@ -198,3 +198,44 @@ export function plannedFromShifts(
   }
   return out;
 }
+
+export interface AdherenceRollup {
+  readonly key: string;
+  readonly agents: number;
+  readonly scheduledSeconds: number;
+  readonly inAdherenceSeconds: number;
+  /** Time-weighted: Σ in-adherence / Σ scheduled (not a mean of agent percentages). */
+  readonly adherence: number | null;
+  readonly conformance: number | null;
+}
+
+/** Roll agent adherence up to teams (or any grouping); agents without a group go to '(none)'. */
+export function rollupAdherence(
+  rows: readonly AgentAdherence[],
+  groupOf: (agentId: string) => string | undefined,
+): AdherenceRollup[] {
+  const acc = new Map<
+    string,
+    { agents: number; sched: number; inAdh: number; planned: number; worked: number }
+  >();
+  for (const r of rows) {
+    const key = groupOf(r.agentId) ?? '(none)';
+    let a = acc.get(key);
+    if (!a) acc.set(key, (a = { agents: 0, sched: 0, inAdh: 0, planned: 0, worked: 0 }));
+    a.agents++;
+    a.sched += r.scheduledSeconds;
+    a.inAdh += r.inAdherenceSeconds;
+    a.planned += r.plannedWorkSeconds;
+    a.worked += r.actualWorkSeconds;
+  }
+  return [...acc]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([key, a]) => ({
+      key,
+      agents: a.agents,
+      scheduledSeconds: a.sched,
+      inAdherenceSeconds: a.inAdh,
+      adherence: a.sched > 0 ? a.inAdh / a.sched : null,
+      conformance: a.planned > 0 ? a.worked / a.planned : null,
+    }));
+}

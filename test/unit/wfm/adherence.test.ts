@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSwbError } from '../../../src/kernel/errors.js';
 import type { AgentStatusInterval, PlannedActivity } from '../../../src/reports/types.js';
-import { adherence, plannedFromShifts } from '../../../src/wfm/adherence/adherence.js';
+import { adherence, plannedFromShifts, rollupAdherence } from '../../../src/wfm/adherence/adherence.js';
 
 const T = 't1';
 const H0 = Date.UTC(2026, 2, 2, 0); // horizon start
@@ -86,6 +86,41 @@ describe('adherence', () => {
       0,
     );
     assert.ok(lenient!.adherence! > strict!.adherence!);
+  });
+
+  it('rollupAdherence() weights by scheduled time per team', () => {
+    const rows = [
+      {
+        agentId: 'a',
+        scheduledSeconds: 3600,
+        inAdherenceSeconds: 3600,
+        plannedWorkSeconds: 3600,
+        actualWorkSeconds: 3600,
+      },
+      {
+        agentId: 'b',
+        scheduledSeconds: 7200,
+        inAdherenceSeconds: 3600,
+        plannedWorkSeconds: 7200,
+        actualWorkSeconds: 7200,
+      },
+      {
+        agentId: 'c',
+        scheduledSeconds: 0,
+        inAdherenceSeconds: 0,
+        plannedWorkSeconds: 0,
+        actualWorkSeconds: 60,
+      },
+    ].map((r) => ({ ...r, adherence: null, conformance: null, exceptions: [] }));
+    const teams: Record<string, string> = { a: 'red', b: 'red' };
+    const out = rollupAdherence(rows, (id) => teams[id]);
+    assert.deepEqual(
+      out.map((r) => [r.key, r.agents, r.adherence, r.conformance]),
+      [
+        ['(none)', 1, null, null],
+        ['red', 2, 7200 / 10800, 1],
+      ],
+    );
   });
 
   it('an agent with nothing scheduled has null adherence, never NaN', () => {
