@@ -15,6 +15,7 @@ import { JitterBuffer } from '../src/media/jitter/jitter-buffer.js';
 import { Recorder } from '../src/media/recorder/recorder.js';
 import { createRtpHeader, readRtpHeader, writeRtpHeader } from '../src/media/rtp/rtp-packet.js';
 import { RtpReceiverStats } from '../src/media/rtp/rtp-stats.js';
+import { RateConverter } from '../src/media/wav/rate-converter.js';
 import { Resampler } from '../src/media/wav/resampler.js';
 import type { WavSink } from '../src/media/wav/wav-writer.js';
 
@@ -127,6 +128,13 @@ run('Resampler 16→8 kHz (one 20 ms frame)', () => down.process(in16, 320, pcm)
 const up = new Resampler(8000, 16000);
 const o16 = new Int16Array(320);
 run('Resampler 8→16 kHz (one 20 ms frame)', () => up.process(frame, 160, o16));
+
+const cd = new Int16Array(44100 * 10);
+new ToneGenerator(44100).sine(1000, 8000).generate(cd);
+let conv = new RateConverter(cd, 44100, 8000);
+run('RateConverter 44.1→8 kHz (one 20 ms output frame)', () => {
+  if (conv.fill(pcm, 0, 160) < 160) conv = new RateConverter(cd, 44100, 8000);
+});
 
 const nullSink: WavSink = { write() {}, close() {} };
 const rec = new Recorder({ sink: nullSink });

@@ -19,6 +19,7 @@ import { RateConverter } from '../wav/rate-converter.js';
 import { Resampler, resampleBuffer } from '../wav/resampler.js';
 import { decodeWav, mixToMono } from '../wav/wav-reader.js';
 import type { PlayerEvents, PromptEndReason, PromptSpec } from './player-types.js';
+import { type PcmCache, promptKey, sharedPromptCache } from './prompt-cache.js';
 
 export type { PlayerEvents, PromptSource, PromptSpec } from './player-types.js';
 
@@ -29,6 +30,8 @@ interface Item {
   src: Int16Array | null;
   rs: Resampler | null;
   rc: RateConverter | null;
+  /** Cache key once the converted audio should be cached (WAV files). */
+  cacheKey: string | null;
   inPos: number;
   converted: number;
   state: 'loading' | 'ready' | 'error';
@@ -40,6 +43,8 @@ interface Item {
 export interface PlayerOptions {
   /** Reads a WAV file (default fs.promises.readFile). */
   loadFile?: (path: string) => Promise<Uint8Array>;
+  /** Converted-prompt cache for WAV files (default: shared per worker; null disables). */
+  cache?: PcmCache | null;
   onListenerError?: (err: unknown) => void;
 }
 
@@ -106,12 +111,14 @@ function ensure(item: Item, upTo: number): void {
 export class Player extends TypedEmitter<PlayerEvents> {
   #queue: Item[] = [];
   readonly #load: (path: string) => Promise<Uint8Array>;
+  readonly #cache: PcmCache | null;
   #closed = false;
   /** Frames that carried prompt audio. */
   framesPlayed = 0;
 
   constructor(opts: PlayerOptions = {}) {
     super(opts.onListenerError ? (e) => opts.onListenerError!(e) : undefined);
+    this.#cache = opts.cache === undefined ? sharedPromptCache : opts.cache;
     this.#load =
       opts.loadFile ?? ((p) => readFile(p).then((b) => new Uint8Array(b.buffer, b.byteOffset, b.length)));
   }
@@ -134,6 +141,7 @@ export class Player extends TypedEmitter<PlayerEvents> {
       src: null,
       rs: null,
       rc: null,
+      cacheKey: null,
       inPos: 0,
       converted: 0,
       state: 'loading',
@@ -155,7 +163,17 @@ export class Player extends TypedEmitter<PlayerEvents> {
         return this.#load(src.path).then(
           (bytes) => {
             try {
+              const key = this.#cache ? promptKey(src.path, bytes) : null;
+              const hit = key ? this.#cache!.get(key) : undefined;
+              if (hit) {
+                item.pcm = hit;
+                item.converted = hit.length;
+                item.state = 'ready';
+                return;
+              }
               fromWav(bytes);
+              item.cacheKey = key;
+              this.#maybeCache(item);
             } catch (e) {
               this.#fail(item, e);
             }
@@ -167,6 +185,14 @@ export class Player extends TypedEmitter<PlayerEvents> {
       this.#fail(item, e);
     }
     return Promise.resolve();
+  }
+
+  /** Caches a WAV prompt once it is completely converted. */
+  #maybeCache(item: Item): void {
+    if (item.cacheKey && item.pcm && item.converted >= item.pcm.length) {
+      this.#cache?.set(item.cacheKey, item.pcm);
+      item.cacheKey = null;
+    }
   }
 
   #fail(item: Item, e: unknown): void {
@@ -197,7 +223,10 @@ export class Player extends TypedEmitter<PlayerEvents> {
       }
       let m = pcm.length - item.pos;
       if (m > n - o) m = n - o;
-      if (item.converted < item.pos + m) ensure(item, item.pos + m);
+      if (item.converted < item.pos + m) {
+        ensure(item, item.pos + m);
+        if (item.cacheKey) this.#maybeCache(item);
+      }
       for (let i = 0; i < m; i++) out[o + i] = pcm[item.pos + i]!;
       item.pos += m;
       o += m;
