@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { PCMA, PCMU } from '../../../src/media/codecs/g711.js';
-import { dbfsToAmplitude } from '../../../src/media/dsp/tone.js';
+import { dbfsToAmplitude, dtmfFrequencies, ToneGenerator } from '../../../src/media/dsp/tone.js';
 import type { DtmfDigitEvent } from '../../../src/media/dtmf/dtmf-types.js';
 import { InbandDtmfDetector, ToneDetector } from '../../../src/media/dtmf/goertzel.js';
 import { decodeWav } from '../../../src/media/wav/wav-reader.js';
@@ -98,6 +98,30 @@ describe('InbandDtmfDetector', () => {
       ]),
     );
     assert.equal(got.map((e) => e.digit).join(''), '777');
+  });
+
+  it('frequency tolerance (Q.24): accepts all keys at ±1.5 %, rejects all at ±3.5 % and ±5 %', () => {
+    for (const [dev, expectAll] of [
+      [-0.05, false],
+      [-0.035, false],
+      [-0.015, true],
+      [0.015, true],
+      [0.035, false],
+      [0.05, false],
+    ] as const) {
+      let detected = 0;
+      for (const d of ALL) {
+        const [r, c] = dtmfFrequencies(d)!;
+        const x = new Int16Array(800 + 800 + 800);
+        new ToneGenerator()
+          .dual(r * (1 + dev), dbfsToAmplitude(-10), c * (1 + dev), dbfsToAmplitude(-10))
+          .generate(x, 800, 800);
+        const got = detect(x);
+        if (got.length === 1 && got[0]!.digit === d) detected++;
+        else assert.deepEqual(got, [], `${d} at ${dev}`);
+      }
+      assert.equal(detected, expectAll ? 16 : 0, `deviation ${dev}`);
+    }
   });
 
   it('ignores bursts shorter than 20 ms', () => {
