@@ -3,7 +3,8 @@
  * (either may be missing: silence) and appends them, aligned, to a WavWriter: two-channel
  * (left = caller, right = agent) by default, or mixed mono. pause() keeps the timeline (silence is
  * written while paused, so the file stays as long as the call) and records the interval, e.g. to
- * mask a card number; resume() continues; stop() finalises the file and returns duration and
+ * mask a card number; intervals are returned by stop() and written into the file as WAV cue points
+ * labelled 'pause'/'resume'; resume() continues; stop() finalises the file and returns duration and
  * bytes. The writer patches the WAV header about every second, so a crash loses at most ~1 s.
  * No allocation per tick; file writes happen once per flush interval.
  */
@@ -125,7 +126,12 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
     if (this.#result) return this.#result;
     if (this.#state === 'paused') this.#pauses.push([this.#pauseStart, this.durationMs]);
     this.#state = 'stopped';
-    this.#writer.close();
+    // pause/resume marks as WAV cue points (8 samples per ms at 8 kHz)
+    const cues = this.#pauses.flatMap(([from, to], i) => [
+      { id: 2 * i + 1, frame: from * 8, label: 'pause' },
+      { id: 2 * i + 2, frame: to * 8, label: 'resume' },
+    ]);
+    this.#writer.close(cues);
     this.#result = {
       durationMs: this.durationMs,
       bytes: this.#writer.bytes,

@@ -11,6 +11,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
+import { buildCueChunks, type WavCue } from './wav-cues.js';
 
 export interface WavSink {
   write(data: Uint8Array, length: number, position: number): void;
@@ -130,6 +131,8 @@ export class WavWriter {
   readonly #headerView = new DataView(this.#header.buffer);
   #fill = 0;
   #dataBytes = 0;
+  /** Bytes of chunks after the data chunk (cue points), written at close. */
+  #extraBytes = 0;
   #closed = false;
   /** Header patches done (one per flush). */
   flushes = 0;
@@ -148,7 +151,7 @@ export class WavWriter {
 
   /** Bytes in the file once everything buffered is written (header included). */
   get bytes(): number {
-    return WAV_HEADER_BYTES + this.#dataBytes + this.#fill;
+    return WAV_HEADER_BYTES + this.#dataBytes + this.#fill + this.#extraBytes;
   }
 
   /** Sample frames written so far (buffered included). */
@@ -201,10 +204,17 @@ export class WavWriter {
     this.flushes++;
   }
 
-  close(): void {
+  /** Writes the rest and the final sizes; optional cue points go after the data chunk. */
+  close(cues: WavCue[] = []): void {
     if (this.#closed) return;
     this.flush();
     this.#closed = true;
+    const extra = buildCueChunks(cues);
+    if (extra.length > 0) {
+      this.#sink.write(extra, extra.length, WAV_HEADER_BYTES + this.#dataBytes);
+      this.#extraBytes = extra.length;
+      this.#patchSizes();
+    }
     this.#sink.close();
   }
 
@@ -236,7 +246,7 @@ export class WavWriter {
 
   #patchSizes(): void {
     const v = this.#headerView;
-    v.setUint32(4, 36 + this.#dataBytes, true);
+    v.setUint32(4, 36 + this.#dataBytes + this.#extraBytes, true);
     v.setUint32(40, this.#dataBytes, true);
     this.#sink.write(this.#header, WAV_HEADER_BYTES, 0);
   }

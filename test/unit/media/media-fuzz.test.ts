@@ -13,6 +13,7 @@ import { JB_CONCEALED, JB_FRAME, JB_SILENCE, JitterBuffer } from '../../../src/m
 import { parseRtcp, serializeRtcp } from '../../../src/media/rtp/rtcp.js';
 import { createRtpHeader, readRtpHeader } from '../../../src/media/rtp/rtp-packet.js';
 import { RtpReceiverStats } from '../../../src/media/rtp/rtp-stats.js';
+import { readWavCues } from '../../../src/media/wav/wav-cues.js';
 import { decodeWav } from '../../../src/media/wav/wav-reader.js';
 
 const bytes = fc.uint8Array({ minLength: 0, maxLength: 300 });
@@ -163,6 +164,7 @@ describe('packet-path robustness (fast-check)', () => {
     fc.assert(
       fc.property(bytes, fc.boolean(), (b, prefix) => {
         const input = prefix ? Uint8Array.from([...riff, ...b]) : b;
+        readWavCues(input); // never throws
         try {
           decodeWav(input);
         } catch (e) {

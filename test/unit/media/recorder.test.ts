@@ -4,6 +4,7 @@ import { isSwbError } from '../../../src/kernel/errors.js';
 import { dbfsToAmplitude, ToneGenerator } from '../../../src/media/dsp/tone.js';
 import { ToneDetector } from '../../../src/media/dtmf/goertzel.js';
 import { Recorder } from '../../../src/media/recorder/recorder.js';
+import { readWavCues } from '../../../src/media/wav/wav-cues.js';
 import { decodeWav } from '../../../src/media/wav/wav-reader.js';
 import { MemorySink } from '../../../src/media/wav/wav-writer.js';
 
@@ -62,6 +63,12 @@ describe('Recorder', () => {
     assert.deepEqual(res.pauses, [[500, 1500]]);
     assert.equal(res.durationMs, 2000);
     assert.deepEqual(events, ['paused@500', 'resumed@1500']);
+    // the marker is in the file too, as WAV cue points after the data
+    assert.deepEqual(readWavCues(sink.contents()), [
+      { id: 1, frame: 4000, label: 'pause' },
+      { id: 2, frame: 12000, label: 'resume' },
+    ]);
+    assert.equal(res.bytes, sink.contents().length);
     const { channels } = decodeWav(sink.contents());
     assert.deepEqual(segs(channels[0]!, 1000), [
       [0, 500],

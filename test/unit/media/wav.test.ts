@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { isSwbError } from '../../../src/kernel/errors.js';
 import { ToneDetector } from '../../../src/media/dtmf/goertzel.js';
 import { resampleBuffer } from '../../../src/media/wav/resampler.js';
+import { readWavCues } from '../../../src/media/wav/wav-cues.js';
 import { decodeWav, mixToMono, readWavHeader } from '../../../src/media/wav/wav-reader.js';
 import { AsyncFileSink, FileSink, MemorySink, WavWriter } from '../../../src/media/wav/wav-writer.js';
 import { buildSignal } from './signal-util.js';
@@ -188,6 +189,24 @@ describe('WavWriter', () => {
     w.close();
     await sink.idle();
     assert.equal((sink.error as NodeJS.ErrnoException).code, 'ENOENT');
+  });
+
+  it('close(cues) appends cue + labl chunks after the data, byte-exact, and patches the RIFF size', () => {
+    const sink = new MemorySink();
+    const w = new WavWriter(sink);
+    w.writeMono(new Int16Array([1, 2]));
+    w.close([{ id: 7, frame: 1, label: 'pause' }]);
+    const f = sink.contents();
+    assert.deepEqual(
+      f.subarray(48),
+      hex(`63756520 1c000000 01000000 07000000 01000000 64617461 00000000 00000000 01000000
+           4c495354 16000000 6164746c 6c61626c 0a000000 07000000 7061757365 00`),
+    );
+    assert.equal(new DataView(f.buffer).getUint32(4, true), f.length - 8);
+    assert.equal(w.bytes, f.length);
+    assert.deepEqual(readWavCues(f), [{ id: 7, frame: 1, label: 'pause' }]);
+    assert.deepEqual([...decodeWav(f).channels[0]!], [1, 2]);
+    assert.deepEqual(readWavCues(load('sox-1k-8k-pcm16.wav')), []);
   });
 
   it('mono writer with a custom flush interval flushes on schedule', () => {
