@@ -273,6 +273,21 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
     return rec;
   }
 
+  /** Operations view: workers (alive, endpoints held) and RTP ports in use. */
+  stats(): {
+    workers: Array<{ workerId: number; alive: boolean; endpoints: number }>;
+    ports: { inUse: number; capacity: number };
+  } {
+    return {
+      workers: this.#slots.map((s, i) => ({
+        workerId: i,
+        alive: s.handle?.alive === true,
+        endpoints: s.endpoints.size,
+      })),
+      ports: this.ports,
+    };
+  }
+
   /**
    * Test and operations hook: makes worker `workerId` exit at once as if it had crashed. Resolves
    * when the request has been sent (the death is reported through 'worker-died').
@@ -308,6 +323,8 @@ async function onDisk(path: string): Promise<{ path: string; durationMs: number;
     return { path, bytes: 0, durationMs: 0 };
   }
 }
+
+export type { MediaBridge, MediaConference, MediaEndpoint, MediaRecording } from './plane-objects.js';
 
 export function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPlane> {
   return MediaPlane.create(opts);

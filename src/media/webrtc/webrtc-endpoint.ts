@@ -41,7 +41,8 @@ export class WebRtcEndpoint extends MediaLeg {
   #lastRtpMs = 0;
   #timedOut = false;
   #ssrcIn = -1;
-  #sendErrors = 0;
+  /** Sends werift refused (not connected yet, SRTP errors). */
+  sendErrors = 0;
 
   constructor(opts: WebRtcEndpointOptions) {
     super(opts.id, opts.emit);
@@ -160,7 +161,7 @@ export class WebRtcEndpoint extends MediaLeg {
     if (!sender) return;
     // werift keeps the packet for retransmission and encrypts asynchronously: give it a copy
     sender.sendRtp(Buffer.from(pkt.subarray(0, len))).catch(() => {
-      this.#sendErrors++;
+      this.sendErrors++;
     });
   }
 

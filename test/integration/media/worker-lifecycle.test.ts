@@ -89,6 +89,10 @@ describe('media plane: worker lifecycle', () => {
 
     // the restarted worker takes new endpoints; the lost ones gave their ports back
     assert.equal(plane.ports.inUse, 1);
+    assert.deepEqual(
+      plane.stats().workers.map((w) => w.alive),
+      [true, true],
+    );
     const fresh = await plane.createEndpoint();
     assert.equal(fresh.workerId, deadId);
     assert.equal((await fresh.stats()).counters.packetsIn, 0);
