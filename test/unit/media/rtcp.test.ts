@@ -131,6 +131,46 @@ describe('parseRtcp() / serializeRtcp() on baresip captures', () => {
   });
 });
 
+describe('parseRtcp() on corrupted baresip packets (negative fixtures)', () => {
+  const good = new Uint8Array(readFileSync(FIX + 'baresip-sr-sdes-1.bin'));
+  const parse = (f: (b: Uint8Array) => void, len = good.length) => {
+    const b = good.slice();
+    f(b);
+    return parseRtcp(b, len);
+  };
+  it('the unmodified compound parses', () => assert.equal(parse(() => {})?.length, 2));
+  it('SR length one word too long → null', () =>
+    assert.equal(
+      parse((b) => (b[3] = b[3]! + 1)),
+      null,
+    ));
+  it('SR length one word too short → null (the rest is no valid packet)', () =>
+    assert.equal(
+      parse((b) => (b[3] = b[3]! - 1)),
+      null,
+    ));
+  it('report count 2 with one block → null', () =>
+    assert.equal(
+      parse((b) => (b[0] = (b[0]! & 0xe0) | 2)),
+      null,
+    ));
+  it('SDES item length past the chunk → null', () =>
+    assert.equal(
+      parse((b) => (b[61] = 0x40)),
+      null,
+    ));
+  it('cut in the middle of SDES → null', () =>
+    assert.equal(
+      parse(() => {}, 70),
+      null,
+    ));
+  it('version 1 in the second packet → null', () =>
+    assert.equal(
+      parse((b) => (b[52] = 0x41)),
+      null,
+    ));
+});
+
 describe('serializeRtcp() builds SR + SDES + BYE byte-exactly', () => {
   const packets: RtcpPacket[] = [
     {

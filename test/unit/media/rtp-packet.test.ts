@@ -63,6 +63,64 @@ describe('readRtpHeader() / writeRtpHeader() on SIPp captures', () => {
   }
 });
 
+describe('readRtpHeader() on corrupted SIPp packets (negative fixtures)', () => {
+  const good = udpPayloadsFromPcap(FIX + 'g711a-first10.pcap')[1]!; // 252 bytes, PT 8, no marker
+  const mutate = (f: (b: Uint8Array) => void, len = good.length) => {
+    const b = good.slice();
+    f(b);
+    return readRtpHeader(b, len, createRtpHeader());
+  };
+
+  it('the unmodified packet parses', () =>
+    assert.equal(
+      mutate(() => {}),
+      true,
+    ));
+  it('truncated to 11 bytes → false', () =>
+    assert.equal(
+      mutate(() => {}, 11),
+      false,
+    ));
+  it('version set to 1 → false', () =>
+    assert.equal(
+      mutate((b) => (b[0] = (b[0]! & 0x3f) | 0x40)),
+      false,
+    ));
+  it('CC = 15 still fits (72 bytes of CSRC) → true, payload shrinks accordingly', () => {
+    const b = good.slice();
+    b[0] = b[0]! | 0x0f;
+    const h = createRtpHeader();
+    assert.equal(readRtpHeader(b, b.length, h), true);
+    assert.equal(h.payloadLength, 252 - 12 - 60);
+  });
+  it('CC = 15 on a 60-byte cut → false', () =>
+    assert.equal(
+      mutate((b) => (b[0] = b[0]! | 0x0f), 60),
+      false,
+    ));
+  it('X bit set: the extension length comes from audio bytes (0xd5d5 words) → false', () =>
+    assert.equal(
+      mutate((b) => (b[0] = b[0]! | 0x10)),
+      false,
+    ));
+  it('P bit set with a last byte larger than the payload → false', () =>
+    assert.equal(
+      mutate((b) => {
+        b[0] = b[0]! | 0x20;
+        b[b.length - 1] = 241;
+      }),
+      false,
+    ));
+  it('P bit set with a plausible count → true, payload shortened', () => {
+    const b = good.slice();
+    b[0] = b[0]! | 0x20;
+    b[b.length - 1] = 4;
+    const h = createRtpHeader();
+    assert.equal(readRtpHeader(b, b.length, h), true);
+    assert.equal(h.payloadLength, 236);
+  });
+});
+
 describe('readRtpHeader() lengths', () => {
   // V=2 P=1 X=1 CC=2, M=1 PT=0, seq 0x1234, ts 0xdeadbeef, ssrc 0x01020304,
   // 2 CSRCs, extension profile 0xbede length 1, payload 3 bytes, padding 4 (…0004)
