@@ -34,9 +34,13 @@ export class Mixer implements MixerLike {
   readonly #sum: Int32Array;
   /** Ticks mixed. */
   ticks = 0;
+  /** input()/output() calls for ids not in the mixer. */
+  unknownIds = 0;
+  readonly #scratch: Int16Array;
 
   constructor(readonly frameSamples = FRAME_SAMPLES) {
     this.#sum = new Int32Array(frameSamples);
+    this.#scratch = new Int16Array(frameSamples);
   }
 
   get size(): number {
@@ -87,9 +91,13 @@ export class Mixer implements MixerLike {
     if (p) p.gain = gain;
   }
 
+  /** Input frame of `id`; an unknown id (e.g. removed meanwhile) gets a scratch frame, counted. */
   input(id: string): Int16Array {
     const p = this.#byId.get(id);
-    if (!p) throw new RangeError(`mixer has no participant ${id}`); // programming error, not packet data
+    if (!p) {
+      this.unknownIds++;
+      return this.#scratch;
+    }
     return p.input;
   }
 
@@ -98,9 +106,14 @@ export class Mixer implements MixerLike {
     if (p) p.present = present;
   }
 
+  /** Output frame of `id`; an unknown id gets silence, counted. Never throws on the tick path. */
   output(id: string): Int16Array {
     const p = this.#byId.get(id);
-    if (!p) throw new RangeError(`mixer has no participant ${id}`);
+    if (!p) {
+      this.unknownIds++;
+      this.#scratch.fill(0);
+      return this.#scratch;
+    }
     return p.output;
   }
 
