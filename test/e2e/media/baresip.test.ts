@@ -51,7 +51,7 @@ function dtmfWav(digits: string): Buffer {
   return b;
 }
 
-describe('media plane with baresip as a real caller (in-band DTMF)', () => {
+describe('media plane with baresip as a real caller (DTMF in-band and RFC 4733)', () => {
   let plane: MediaPlane;
   let dir: string;
 
@@ -71,7 +71,8 @@ describe('media plane with baresip as a real caller (in-band DTMF)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('detects the digits baresip sends as in-band tones, one by one, in order', async () => {
+  /** Writes baresip's config (stdio UI so keys on stdin are sent as RFC 4733 digits) and its WAV mic. */
+  async function configure(): Promise<void> {
     await writeFile(join(dir, 'in.wav'), dtmfWav(DIGITS));
     await writeFile(
       join(dir, 'config'),
@@ -84,6 +85,7 @@ describe('media plane with baresip as a real caller (in-band DTMF)', () => {
         'module_path /usr/lib/baresip/modules',
         'module g711.so',
         'module aufile.so',
+        'module stdio.so',
         'module_app account.so',
         'module_app menu.so',
         'rtp_ports 42792-42799',
@@ -91,22 +93,39 @@ describe('media plane with baresip as a real caller (in-band DTMF)', () => {
       ].join('\n'),
     );
     await writeFile(join(dir, 'accounts'), '<sip:caller@127.0.0.1>;regint=0;audio_codecs=PCMU\n');
+  }
 
+  /** One baresip call into our mini UAS; `answerTelephoneEvent` decides RFC 4733 vs in-band only. */
+  async function call(
+    answerTelephoneEvent: boolean,
+    during: (ctx: {
+      ep: () => MediaEndpoint | undefined;
+      keys: (k: string) => void;
+      digits: MediaEventMap['dtmf'][];
+      log: () => string;
+    }) => Promise<void>,
+  ) {
+    await configure();
     let ep: MediaEndpoint | undefined;
     const digits: MediaEventMap['dtmf'][] = [];
     const uas = await MiniUas.open(UAS_PORT, {
       onInvite: async (offer) => {
         ep = await plane.createEndpoint();
         ep.on('dtmf', (d) => digits.push(d));
-        // no telephone-event in the answer: in-band detection is on by default
-        await ep.setRemote({ address: offer.address, port: offer.port, codec: 'PCMU' });
-        return { port: ep.rtpPort };
+        const te = answerTelephoneEvent ? offer.telephoneEventPt : undefined;
+        await ep.setRemote({
+          address: offer.address,
+          port: offer.port,
+          codec: 'PCMU',
+          ...(te !== undefined ? { telephoneEventPt: te } : {}),
+        });
+        return te !== undefined ? { port: ep.rtpPort, telephoneEventPt: te } : { port: ep.rtpPort };
       },
     });
     const child = spawn(
       'baresip',
       ['-4', '-n', '127.0.0.1', '-f', dir, '-e', `/dial sip:agent@127.0.0.1:${UAS_PORT}`],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     let out = '';
     child.stdout.on('data', (d) => (out += d.toString()));
@@ -114,7 +133,19 @@ describe('media plane with baresip as a real caller (in-band DTMF)', () => {
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     try {
-      await waitFor(() => digits.length >= DIGITS.length, 15_000, `digits (baresip: ${out.slice(-300)})`);
+      await during({ ep: () => ep, keys: (k) => child.stdin.write(k), digits, log: () => out.slice(-300) });
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      clearTimeout(killer);
+      await ep?.close();
+      await uas.close();
+    }
+  }
+
+  it('detects the digits baresip sends as in-band tones, one by one, in order', async () => {
+    await call(false, async ({ ep, digits, log }) => {
+      await waitFor(() => digits.length >= DIGITS.length, 15_000, `digits (baresip: ${log()})`);
       assert.deepEqual(
         digits.slice(0, DIGITS.length).map((d) => d.digit),
         [...DIGITS],
@@ -124,14 +155,26 @@ describe('media plane with baresip as a real caller (in-band DTMF)', () => {
         digits.slice(0, DIGITS.length).every((d) => d.durationMs >= 80 && d.durationMs <= 160),
         `durations ${digits.map((d) => d.durationMs).join(',')}`,
       );
-      const s = await ep!.stats();
-      assert.equal(s.latched?.address, '127.0.0.1');
-    } finally {
-      child.kill('SIGTERM');
-      await exited;
-      clearTimeout(killer);
-      await ep?.close();
-      await uas.close();
-    }
+      assert.equal((await ep()!.stats()).latched?.address, '127.0.0.1');
+    });
+  });
+
+  it('detects the RFC 4733 digits baresip sends for keys pressed during the call', async () => {
+    await call(true, async ({ ep, keys, digits, log }) => {
+      await waitFor(() => ep() !== undefined, 10_000, `the call (baresip: ${log()})`);
+      for (let i = 0; i < 200; i++) {
+        if ((await ep()!.stats()).latched) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      for (const k of '37*') {
+        keys(k);
+        await new Promise((r) => setTimeout(r, 400));
+      }
+      await waitFor(() => digits.length >= 3, 5000, `digits (baresip: ${log()})`);
+      assert.deepEqual(
+        digits.map((d) => `${d.digit}/${d.source}`),
+        ['3/rfc4733', '7/rfc4733', '*/rfc4733'],
+      );
+    });
   });
 });
