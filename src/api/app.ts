@@ -7,6 +7,8 @@ import type { Config } from '../kernel/config.js';
 import type { EventBus } from '../kernel/domain-events.js';
 import { isValidId, newId } from '../kernel/ids.js';
 import type { Logger } from '../kernel/logger.js';
+import { NumbersService } from '../numbers/numbers-service.js';
+import { TrunksService } from '../numbers/trunks-service.js';
 import { type Db, ping } from '../storage/database.js';
 import { ApiKeysService } from '../tenants/api-keys-service.js';
 import { AuthService } from '../tenants/auth-service.js';
@@ -23,10 +25,12 @@ import { apiKeysRoutes } from './plugins/api-keys-routes.js';
 import { auditRoutes } from './plugins/audit-routes.js';
 import { authRoutes } from './plugins/auth-routes.js';
 import { healthRoutes, type ReadinessCheck } from './plugins/health.js';
+import { numbersRoutes } from './plugins/numbers-routes.js';
 import { orgRoutes } from './plugins/org-routes.js';
 import { rolesRoutes } from './plugins/roles-routes.js';
 import { sipAccountsRoutes } from './plugins/sip-accounts-routes.js';
 import { tenantsRoutes } from './plugins/tenants-routes.js';
+import { trunksRoutes } from './plugins/trunks-routes.js';
 import { usersRoutes } from './plugins/users-routes.js';
 import { ErrorBody } from './schemas/common.js';
 import { installValidation } from './validation.js';
@@ -112,6 +116,8 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
   orgRoutes(app, new OrgService(tenantsDeps));
   apiKeysRoutes(app, new ApiKeysService(tenantsDeps));
   sipAccountsRoutes(app, new SipAccountsService(tenantsDeps));
+  trunksRoutes(app, new TrunksService(tenantsDeps));
+  numbersRoutes(app, new NumbersService(tenantsDeps));
   auditRoutes(app, db.kysely);
 
   app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>

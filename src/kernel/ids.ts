@@ -14,6 +14,9 @@ export const ID_PREFIXES = {
   call: 'cal',
   leg: 'leg',
   sipAccount: 'sip',
+  trunk: 'trk',
+  number: 'num',
+  routingRule: 'rul',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

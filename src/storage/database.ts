@@ -14,6 +14,7 @@ import pg from 'pg';
 import { SwbError } from '../kernel/errors.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002 from './migrations/002-sip.js';
+import * as m003 from './migrations/003-numbers.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -30,6 +31,7 @@ export interface Db {
 const MIGRATIONS: Record<string, Migration> = {
   '001-foundation': m001,
   '002-sip': m002,
+  '003-numbers': m003,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -120,6 +120,78 @@ export interface SipRegistrationsTable {
   user_agent: string | null;
 }
 
+export interface TrunksTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  direction: 'inbound' | 'outbound' | 'both';
+  host: string;
+  port: number;
+  transport: 'udp' | 'tcp' | 'tls';
+  inbound_auth: 'ip' | 'digest';
+  allowed_sources: string; // JSON string[] (IPs or CIDRs)
+  inbound_username: string | null;
+  inbound_ha1_md5: string | null;
+  inbound_ha1_sha256: string | null;
+  register: number;
+  register_expires: number;
+  outbound_username: string | null;
+  /** Secret: the carrier's password, needed to answer its digest challenges. Never returned. */
+  outbound_password: string | null;
+  from_domain: string | null;
+  caller_id: string | null;
+  caller_id_presentation: 'allowed' | 'restricted';
+  max_concurrent: number | null;
+  country_code: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NumbersTable {
+  id: string;
+  tenant_id: string;
+  /** E.164, unique across tenants. */
+  number: string;
+  kind: 'did' | '400' | '800' | 'access';
+  label: string;
+  trunk_id: string | null;
+  entry_point: string | null;
+  time_zone: string | null;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccessNumbersTable {
+  tenant_id: string;
+  service_number_id: string;
+  access_number_id: string;
+  position: number;
+}
+
+export interface RoutingRulesTable {
+  id: string;
+  tenant_id: string;
+  number_id: string;
+  position: number;
+  name: string;
+  enabled: number;
+  match: string; // JSON RuleMatch
+  entry_point: string;
+  created_at: number;
+}
+
+export interface TrunkStatusTable {
+  trunk_id: string;
+  tenant_id: string;
+  state: 'unregistered' | 'registering' | 'registered' | 'failed';
+  last_code: number | null;
+  last_error: string | null;
+  expires_at: number | null;
+  updated_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   org_units: OrgUnitsTable;
@@ -130,6 +202,11 @@ export interface Database {
   audit_log: AuditLogTable;
   sip_accounts: SipAccountsTable;
   sip_registrations: SipRegistrationsTable;
+  trunks: TrunksTable;
+  numbers: NumbersTable;
+  access_numbers: AccessNumbersTable;
+  routing_rules: RoutingRulesTable;
+  trunk_status: TrunkStatusTable;
 }
 
 export type Millis = ColumnType<number, number, number>;
