@@ -162,6 +162,7 @@ export class JitterBuffer implements JitterBufferLike {
     seq &= 0xffff;
     ts >>>= 0;
     ssrc >>>= 0;
+    if (!Number.isFinite(arrivalMs)) arrivalMs = 0; // a bad clock reading must not poison the estimate
     if (!this.#haveFirst || ssrc !== this.#ssrc) this.#restart(ssrc, seq, ts, arrivalMs);
     let ext = this.#highest + ((((seq - (this.#highest & 0xffff)) & 0xffff) ^ 0x8000) - 0x8000);
     let delta = ext - this.#next;
@@ -177,11 +178,11 @@ export class JitterBuffer implements JitterBufferLike {
     }
     this.#badSeq = -1;
     if (delta < 0) {
-      if (this.#started || this.#highest - ext >= SLOTS) {
+      if (this.#started || this.#lastSeq >= 0 || this.#highest - ext >= SLOTS) {
         this.stats.late++;
         return false;
       }
-      this.#next = ext; // reordered before playout started: play it first
+      this.#next = ext; // reordered before the first playout: play it first
       delta = 0;
     }
     if (delta >= SLOTS) {

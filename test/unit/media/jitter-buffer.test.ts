@@ -275,6 +275,32 @@ describe('JitterBuffer', () => {
     for (let k = 0; k < 5; k++) assert.ok([JB_FRAME, JB_CONCEALED, JB_SILENCE].includes(jb.pop(out)));
   });
 
+  it('a NaN arrival time keeps the estimate finite and the stream playing', () => {
+    const jb = new JitterBuffer({ codec: PCMU, minDelayMs: 40 });
+    const pkts = stream(10).map((p) => (p.seq === 0 || p.seq === 5 ? { ...p, at: Number.NaN } : p));
+    const out = new Int16Array(160);
+    let frames = 0;
+    for (let k = 0; k < 12; k++) {
+      for (const p of pkts) if (p.seq === k) jb.push(p.seq, p.ts!, 1, payload(p.id!), 0, 160, p.at);
+      if (jb.pop(out) === JB_FRAME) frames++;
+    }
+    assert.ok(Number.isFinite(jb.targetDelayMs) && Number.isFinite(jb.stats.jitterMs));
+    assert.equal(frames, 10);
+  });
+
+  it('a stale duplicate arriving while rebuffering is late, not replayed', () => {
+    const pkts: Pkt[] = [...stream(10), { seq: 3, at: 400, id: 3 }];
+    for (let i = 10; i < 20; i++) pkts.push({ seq: i, ts: (i + 30) * 160, at: 800 + (i - 10) * 20, id: i });
+    const jb = new JitterBuffer({ codec: PCMU, minDelayMs: 40 });
+    const played = run(jb, pkts, 60);
+    assert.deepEqual(
+      played.filter((x) => typeof x === 'number'),
+      seqIds(0, 20),
+    );
+    assert.equal(jb.stats.late, 1);
+    assert.equal(jb.stats.rebuffers, 2); // after each talkspurt
+  });
+
   it('returns silence before the first packet', () => {
     const jb = new JitterBuffer({ codec: PCMU });
     const out = new Int16Array(160).fill(7);
