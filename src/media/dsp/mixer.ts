@@ -4,8 +4,9 @@
  * Per tick: write each participant's frame into input(id) (or setPresent(id, false)), call mix(),
  * read output(id). The sum of everything "public" (parties and barging supervisors) is computed
  * once; each output is that sum minus the participant's own input (mix-minus), plus the input of
- * any supervisor whispering to it. Cost is O(participants × 160) per tick; sums are Int32 and
- * saturated to 16 bits once per output sample. Buffers are allocated on add(), never per tick.
+ * any supervisor whispering to it. Cost is O(participants × 160) per tick; sums are Int32. An
+ * output that would clip goes through a soft limiter (instant attack, 0.05/tick release), with
+ * saturation as the backstop. Buffers are allocated on add(), never per tick.
  *
  *   role      hears                  heard by
  *   party     all public but itself  everyone (public)
@@ -24,6 +25,8 @@ interface Participant {
   target: string | null;
   present: boolean;
   gain: number;
+  /** Limiter gain on this participant's output (1 = off). */
+  limGain: number;
   readonly input: Int16Array;
   readonly output: Int16Array;
 }
@@ -32,6 +35,11 @@ export class Mixer implements MixerLike {
   readonly #byId = new Map<string, Participant>();
   #list: Participant[] = [];
   readonly #sum: Int32Array;
+  readonly #acc: Int32Array;
+  /** Soft-limit outputs that would clip (default on); off = hard saturation only. */
+  limiter = true;
+  /** Output frames the limiter touched. */
+  limited = 0;
   /** Ticks mixed. */
   ticks = 0;
   /** input()/output() calls for ids not in the mixer. */
@@ -40,6 +48,7 @@ export class Mixer implements MixerLike {
 
   constructor(readonly frameSamples = FRAME_SAMPLES) {
     this.#sum = new Int32Array(frameSamples);
+    this.#acc = new Int32Array(frameSamples);
     this.#scratch = new Int16Array(frameSamples);
   }
 
@@ -62,6 +71,7 @@ export class Mixer implements MixerLike {
       target: role === 'whisper' ? (whisperTarget ?? null) : null,
       present: true,
       gain: 1,
+      limGain: 1,
       input: new Int16Array(this.frameSamples),
       output: new Int16Array(this.frameSamples),
     };
@@ -139,52 +149,52 @@ export class Mixer implements MixerLike {
       }
       if (p.role === 'party' || p.role === 'barge') for (let i = 0; i < n; i++) sum[i] = sum[i]! + x[i]!;
     }
+    const acc = this.#acc;
     for (let j = 0; j < list.length; j++) {
       const p = list[j]!;
       const out = p.output;
       const own = p.present && (p.role === 'party' || p.role === 'barge') ? p.input : null;
-      // whisperers targeting p
-      let w1: Int16Array | null = null;
-      let extra = false;
+      for (let i = 0; i < n; i++) acc[i] = sum[i]!;
+      if (own !== null) for (let i = 0; i < n; i++) acc[i] = acc[i]! - own[i]!;
       for (let k = 0; k < list.length; k++) {
         const q = list[k]!;
         if (q.role === 'whisper' && q.present && q.target === p.id) {
-          if (w1 === null) w1 = q.input;
-          else extra = true;
+          const w = q.input;
+          for (let i = 0; i < n; i++) acc[i] = acc[i]! + w[i]!;
         }
       }
+      let peak = 0;
       for (let i = 0; i < n; i++) {
-        let v = sum[i]!;
-        if (own !== null) v -= own[i]!;
-        if (w1 !== null) v += w1[i]!;
+        const v = acc[i]!;
+        const a = v < 0 ? -v : v;
+        if (a > peak) peak = a;
         out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
       }
-      if (extra) this.#addOtherWhispers(p, w1!);
+      if (this.limiter && (peak > 32767 || p.limGain < 1)) this.#limit(p, peak);
     }
     this.ticks++;
   }
 
-  /** Rare case: several supervisors whispering to the same participant. */
-  #addOtherWhispers(p: Participant, first: Int16Array): void {
+  /**
+   * Soft limiter: when an output would clip, its gain drops at once to what fits (ramped over the
+   * frame from the previous gain), then recovers by 0.05 per tick (≈ 0.2 s from 0.5 to 1).
+   */
+  #limit(p: Participant, peak: number): void {
     const n = this.frameSamples;
+    const acc = this.#acc;
     const out = p.output;
-    const own = p.present && (p.role === 'party' || p.role === 'barge') ? p.input : null;
-    for (let i = 0; i < n; i++) this.#sum[i] = this.#sum[i]! - (own ? own[i]! : 0) + first[i]!;
-    for (const q of this.#list) {
-      if (q.role === 'whisper' && q.present && q.target === p.id && q.input !== first) {
-        for (let i = 0; i < n; i++) this.#sum[i] = this.#sum[i]! + q.input[i]!;
-      }
-    }
+    const fit = peak > 32767 ? 32767 / peak : 1;
+    const from = p.limGain;
+    let to = from + 0.05;
+    if (to > 1) to = 1;
+    if (fit < to) to = fit;
+    const start = fit < from ? to : from; // attack: no ramp from a gain that would clip
     for (let i = 0; i < n; i++) {
-      const v = this.#sum[i]!;
+      const g = start + ((to - start) * (i + 1)) / n;
+      const v = Math.round(acc[i]! * g);
       out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
     }
-    // restore the public sum for the next participants
-    for (const q of this.#list) {
-      if (q.role === 'whisper' && q.present && q.target === p.id) {
-        for (let i = 0; i < n; i++) this.#sum[i] = this.#sum[i]! - q.input[i]!;
-      }
-    }
-    if (own) for (let i = 0; i < n; i++) this.#sum[i] = this.#sum[i]! + own[i]!;
+    p.limGain = to;
+    this.limited++;
   }
 }

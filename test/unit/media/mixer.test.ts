@@ -126,8 +126,9 @@ describe('Mixer', () => {
     assert.ok(m.output('agent').every((v) => v === 0));
   });
 
-  it('saturates instead of wrapping, and treats absent inputs as silence', () => {
+  it('saturates instead of wrapping (limiter off), and treats absent inputs as silence', () => {
     const m = new Mixer();
+    m.limiter = false;
     for (const id of ['a', 'b', 'c']) m.add(id);
     m.input('a').fill(30000);
     m.input('b').fill(30000);
@@ -146,6 +147,43 @@ describe('Mixer', () => {
     m.mix();
     assert.equal(m.output('c')[0], 7);
     assert.equal(m.output('a')[0], 7);
+  });
+
+  it('soft-limits a loud 3-party sum instead of clipping it, then releases', () => {
+    const run = (limiter: boolean) => {
+      const m = new Mixer();
+      m.limiter = limiter;
+      m.add('a');
+      m.add('b');
+      m.add('c');
+      const ga = new ToneGenerator().sine(500, dbfsToAmplitude(-1));
+      const gb = new ToneGenerator().sine(700, dbfsToAmplitude(-1));
+      const det = new ToneDetector(300, { minRatio: 0.01, minAmplitude: 1 }); // 2·500 − 700 Hz intermodulation
+      let peak = 0;
+      for (let k = 0; k < 50; k++) {
+        ga.generate(m.input('a'));
+        gb.generate(m.input('b'));
+        m.input('c').fill(0);
+        m.mix();
+        const out = m.output('c');
+        for (const v of out) peak = Math.max(peak, Math.abs(v));
+        if (k >= 2) det.process(out);
+      }
+      // quiet again: the gain recovers
+      for (let k = 0; k < 30; k++) {
+        m.input('a').fill(1000);
+        m.input('b').fill(0);
+        m.mix();
+      }
+      return { distortion: det.powerRatio, peak, quietOut: m.output('c')[0], limited: m.limited };
+    };
+    const hard = run(false);
+    const soft = run(true);
+    assert.ok(hard.distortion > 0.005, `clipping makes intermodulation: ${hard.distortion}`);
+    assert.ok(soft.distortion < 1e-6, `limited output stays clean: ${soft.distortion}`);
+    assert.ok(soft.peak <= 32767);
+    assert.ok(soft.limited > 0);
+    assert.equal(soft.quietOut, 1000); // fully released after the loud part
   });
 
   it('two supervisors whispering to the same agent are both heard by the agent only', () => {
