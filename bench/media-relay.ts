@@ -6,7 +6,7 @@
  * With --rtpengine, runs Debian's rtpengine (userspace) on the same load for the ratio.
  *
  *   node --import tsx bench/media-relay.ts --calls 100,200 --seconds 10 [--workers 2] [--no-record]
- *     [--rtpengine] [--inband-dtmf]
+ *     [--rtpengine] [--plain-node] [--inband-dtmf]
  *
  * Bounded: at most 2000 calls per step and 60 s per step.
  */
@@ -182,6 +182,38 @@ async function runRtpengine(calls: number, threads: number, seconds: number): Pr
   }
 }
 
+/** The plainest Node relay in its own process (baseline for what the media plane adds). */
+async function runPlainNode(calls: number, seconds: number): Promise<Row> {
+  const base = 26_000;
+  const child = spawn(
+    process.execPath,
+    [new URL('./media-relay-plain.mjs', import.meta.url).pathname, String(calls), String(base)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.once('data', () => resolve());
+      child.once('exit', (c) => reject(new Error(`plain relay exited ${c}`)));
+    });
+    const pairs: Array<[number, number]> = Array.from({ length: calls }, (_, i) => [
+      base + i * 4,
+      base + i * 4 + 2,
+    ]);
+    const pid = child.pid!;
+    const cpu0 = await procCpuSeconds(pid);
+    const t0 = performance.now();
+    const r = await runLoad(pairs, seconds);
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = (await procCpuSeconds(pid)) - cpu0;
+    return row('plain-node-dgram', calls, 1, false, r, cpu, wall);
+  } finally {
+    child.stdin.end();
+    child.kill('SIGTERM');
+  }
+}
+
 async function main(): Promise<void> {
   const steps = arg('calls', '100')
     .split(',')
@@ -194,6 +226,10 @@ async function main(): Promise<void> {
   for (const calls of steps) {
     rows.push(await runSwitchboard(calls, workers, record, seconds, flag('inband-dtmf')));
     console.log(JSON.stringify(rows[rows.length - 1]));
+    if (flag('plain-node')) {
+      rows.push(await runPlainNode(calls, seconds));
+      console.log(JSON.stringify(rows[rows.length - 1]));
+    }
     if (flag('rtpengine')) {
       rows.push(await runRtpengine(calls, workers, seconds));
       console.log(JSON.stringify(rows[rows.length - 1]));

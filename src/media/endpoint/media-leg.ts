@@ -28,6 +28,33 @@ export type PayloadTap = (payload: Uint8Array, h: RtpHeader, codec: MediaCodecNa
 
 export const PT_OF: Record<MediaCodecName, number> = { PCMU: 0, PCMA: 8 };
 
+/** Listeners of a leg, iterated by index on the packet path (a Set's iterator allocates). */
+export class TapList {
+  items: PayloadTap[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  add(tap: PayloadTap): void {
+    if (!this.items.includes(tap)) this.items = [...this.items, tap];
+  }
+
+  delete(tap: PayloadTap): void {
+    this.items = this.items.filter((t) => t !== tap);
+  }
+
+  clear(): void {
+    this.items = [];
+  }
+
+  /** Calls every tap (the array is replaced, never mutated, so taps may remove themselves). */
+  run(payload: Uint8Array, h: RtpHeader, codec: MediaCodecName, now: number): void {
+    const items = this.items;
+    for (let i = 0; i < items.length; i++) items[i]!(payload, h, codec, now);
+  }
+}
+
 export function newCounters(): EndpointCounters {
   return {
     packetsIn: 0,
@@ -50,8 +77,11 @@ export abstract class MediaLeg {
   readonly recv = new ReceiverStats();
   readonly counters: EndpointCounters = newCounters();
   sink: PacketSink | null = null;
-  readonly inputTaps = new Set<PayloadTap>();
-  readonly outputTaps = new Set<PayloadTap>();
+  /** See the audio payload of accepted packets (recorder, in-band DTMF, conference). */
+  readonly inputTaps = new TapList();
+  readonly outputTaps = new TapList();
+  /** Sees accepted telephone-event packets (RFC 4733 receiver). */
+  onTelephoneEvent: PayloadTap | null = null;
   /** When set (a player owns the leg), relayed packets towards this leg are dropped. */
   relayMuted = false;
   /** Set while RFC 4733 digits go out: relayed audio pauses (one stream, no seq clashes). */
@@ -126,10 +156,23 @@ export abstract class MediaLeg {
     const h = this.header;
     this.counters.packetsIn++;
     this.counters.bytesIn += len;
-    if (h.payloadType === PT_OF[this.codec]) this.recv.update(h.sequence, h.timestamp, now);
-    if (this.inputTaps.size > 0) {
-      const payload = buf.subarray(h.headerLength, h.headerLength + h.payloadLength);
-      for (const tap of this.inputTaps) tap(payload, h, this.codec, now);
+    if (h.payloadType === PT_OF[this.codec]) {
+      this.recv.update(h.sequence, h.timestamp, now);
+      if (this.inputTaps.items.length > 0) {
+        this.inputTaps.run(
+          buf.subarray(h.headerLength, h.headerLength + h.payloadLength),
+          h,
+          this.codec,
+          now,
+        );
+      }
+    } else if (this.onTelephoneEvent) {
+      this.onTelephoneEvent(
+        buf.subarray(h.headerLength, h.headerLength + h.payloadLength),
+        h,
+        this.codec,
+        now,
+      );
     }
     this.sink?.(this, buf, h, now);
   }
@@ -168,9 +211,8 @@ export abstract class MediaLeg {
     if (transcode) {
       for (let i = off; i < len; i++) pkt[i] = transcode[pkt[i]!]!;
     }
-    if (this.outputTaps.size > 0 && outPt !== this.telephoneEventPt) {
-      const payload = pkt.subarray(off, len);
-      for (const tap of this.outputTaps) tap(payload, h, this.codec, nowMs);
+    if (this.outputTaps.items.length > 0 && outPt !== this.telephoneEventPt) {
+      this.outputTaps.run(pkt.subarray(off, len), h, this.codec, nowMs);
     }
     this.#count(len);
     this.transmit(pkt, len);
@@ -189,9 +231,7 @@ export abstract class MediaLeg {
       ssrc: this.out.ssrc,
     });
     pkt.set(payload, 12);
-    if (this.outputTaps.size > 0) {
-      for (const tap of this.outputTaps) tap(payload, this.header, this.codec, nowMs);
-    }
+    if (this.outputTaps.items.length > 0) this.outputTaps.run(payload, this.header, this.codec, nowMs);
     this.#count(12 + payload.length);
     this.transmit(pkt, 12 + payload.length);
   }
@@ -223,5 +263,6 @@ export abstract class MediaLeg {
     this.sink = null;
     this.inputTaps.clear();
     this.outputTaps.clear();
+    this.onTelephoneEvent = null;
   }
 }

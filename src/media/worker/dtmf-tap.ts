@@ -31,19 +31,18 @@ export class DtmfTap {
   constructor(ep: MediaLeg) {
     this.#ep = ep;
     this.#rx = new Rfc4733Receiver({ onDigit: (d) => ep.emit('dtmf', { ...d, source: 'rfc4733' }) });
-    this.#tap = (payload, h, codec, now) => {
-      if (h.payloadType === ep.telephoneEventPt) {
-        this.#rx.push(h.timestamp, payload, 0, payload.length, now);
-      } else if (this.#inband) {
-        if (codec !== this.#codecName) {
-          this.#codecName = codec;
-          this.#codec = codecByName(codec);
-        }
-        const n = this.#codec.decode(payload, this.#pcm);
-        this.#inband.process(this.#pcm, n);
+    this.#tap = (payload, _h, codec) => {
+      if (!this.#inband) return;
+      if (codec !== this.#codecName) {
+        this.#codecName = codec;
+        this.#codec = codecByName(codec);
       }
+      const n = this.#codec.decode(payload, this.#pcm);
+      this.#inband.process(this.#pcm, n);
     };
-    ep.inputTaps.add(this.#tap);
+    ep.onTelephoneEvent = (payload, h, _codec, now) => {
+      this.#rx.push(h.timestamp, payload, 0, payload.length, now);
+    };
   }
 
   /** Turns in-band detection on or off (on by default when no telephone-event was negotiated). */
@@ -52,7 +51,11 @@ export class DtmfTap {
       this.#inband = new InbandDtmfDetector({
         onDigit: (d) => this.#ep.emit('dtmf', { digit: d.digit, durationMs: d.durationMs, source: 'inband' }),
       });
-    } else if (!on) this.#inband = null;
+      this.#ep.inputTaps.add(this.#tap); // audio is decoded only while in-band detection is on
+    } else if (!on) {
+      this.#inband = null;
+      this.#ep.inputTaps.delete(this.#tap);
+    }
   }
 
   /** Digits are done but the leg still holds relayed audio back (cleared on the next tick). */
@@ -107,5 +110,6 @@ export class DtmfTap {
 
   close(): void {
     this.#ep.inputTaps.delete(this.#tap);
+    if (this.#ep.onTelephoneEvent) this.#ep.onTelephoneEvent = null;
   }
 }
