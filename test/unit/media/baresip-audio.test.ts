@@ -6,14 +6,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { PCMU } from '../../../src/media/codecs/g711.js';
-import { ToneDetector } from '../../../src/media/dtmf/goertzel.js';
+import type { DtmfDigitEvent } from '../../../src/media/dtmf/dtmf-types.js';
+import { InbandDtmfDetector, ToneDetector } from '../../../src/media/dtmf/goertzel.js';
 import { JB_FRAME, JitterBuffer } from '../../../src/media/jitter/jitter-buffer.js';
 import { createRtpHeader, readRtpHeader, writeRtpHeader } from '../../../src/media/rtp/rtp-packet.js';
 
-const FILE = new URL('../../fixtures/rtp/baresip-pcmu-tone-burst.rtpd', import.meta.url).pathname;
+const FIX = new URL('../../fixtures/rtp/', import.meta.url).pathname;
 
-function load(): Array<{ atMs: number; pkt: Uint8Array }> {
-  const d = new Uint8Array(readFileSync(FILE));
+function load(file = 'baresip-pcmu-tone-burst.rtpd'): Array<{ atMs: number; pkt: Uint8Array }> {
+  const d = new Uint8Array(readFileSync(FIX + file));
   const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
   const out: Array<{ atMs: number; pkt: Uint8Array }> = [];
   for (let o = 0; o + 6 <= d.length; ) {
@@ -70,5 +71,31 @@ describe('baresip PCMU capture', () => {
     assert.ok(segs[0]!.startMs >= 500 && segs[0]!.startMs <= 600, JSON.stringify(segs));
     assert.equal(jb.stats.lost + jb.stats.late, 0);
     assert.ok(frames >= 149);
+  });
+
+  it('in-band DTMF (sox tones through baresip PCMU) → jitter buffer → detector: 1 5 9 # with durations', () => {
+    const stream = load('baresip-pcmu-inband-dtmf.rtpd');
+    assert.equal(stream.length, 154);
+    const jb = new JitterBuffer({ codec: PCMU });
+    const got: DtmfDigitEvent[] = [];
+    const det = new InbandDtmfDetector({ onDigit: (e) => got.push(e) });
+    const h = createRtpHeader();
+    const frame = new Int16Array(160);
+    let i = 0;
+    for (let k = 0; k < 170; k++) {
+      for (; i < stream.length && stream[i]!.atMs <= k * 20; i++) {
+        const p = stream[i]!.pkt;
+        readRtpHeader(p, p.length, h);
+        jb.push(h.sequence, h.timestamp, h.ssrc, p, h.headerLength, h.payloadLength, stream[i]!.atMs);
+      }
+      jb.pop(frame);
+      det.process(frame);
+    }
+    det.flush();
+    assert.equal(got.map((e) => e.digit).join(''), '159#');
+    assert.ok(
+      got.every((e) => Math.abs(e.durationMs - 100) <= 26),
+      JSON.stringify(got),
+    );
   });
 });
