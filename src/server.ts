@@ -5,6 +5,7 @@ import { type Clock, systemClock } from './kernel/clock.js';
 import type { Config } from './kernel/config.js';
 import { createEventBus, type EventBus } from './kernel/domain-events.js';
 import { createLogger, type Logger } from './kernel/logger.js';
+import { prepareTrunking, type Trunking } from './numbers/trunking.js';
 import { type SipService, startSipService } from './sip/service.js';
 import { type Db, migrate, openDb } from './storage/database.js';
 import { TenantsRepo } from './storage/repositories/tenants-repo.js';
@@ -63,6 +64,7 @@ export async function createServer(
         .catch((err: unknown) => logger.warn({ err }, 'registration purge failed'));
       purgeTimer = clock.setTimer(60_000, purge);
     };
+    let trunking: Trunking | undefined;
     let closed = false;
     return {
       app,
@@ -74,8 +76,13 @@ export async function createServer(
       },
       async listen() {
         if (config.sip.enabled) {
+          // trunk calls are routed by called number (src/numbers/trunking.ts), hence autoBridge: false
+          trunking = await prepareTrunking({ db: db.kysely, clock, logger, bus });
+          const users = new DbSipUserDirectory(db.kysely);
           sip = await startSipService({
             config: {
+              trunks: trunking.trunks,
+              autoBridge: false,
               host: config.sip.host,
               udpPort: config.sip.udpPort,
               tcpPort: config.sip.tcpPort,
@@ -83,9 +90,10 @@ export async function createServer(
             },
             clock,
             logger: logger.child({ module: 'sip' }),
-            users: new DbSipUserDirectory(db.kysely),
+            users,
             locations,
           });
+          trunking.attach(sip, { users, locations });
           purge();
         }
         return app.listen({ host: config.http.host, port: config.http.port });
@@ -94,6 +102,7 @@ export async function createServer(
         if (closed) return;
         closed = true;
         clock.clearTimer(purgeTimer);
+        trunking?.close();
         await sip?.close();
         await app.close();
         await db.close();

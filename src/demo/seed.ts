@@ -1,4 +1,5 @@
 import { newId } from '../kernel/ids.js';
+import { seedDemoNumbers } from '../numbers/demo-numbers.js';
 import { RolesRepo } from '../storage/repositories/roles-repo.js';
 import { TenantsRepo } from '../storage/repositories/tenants-repo.js';
 import { ApiKeysService } from '../tenants/api-keys-service.js';
@@ -85,6 +86,7 @@ export async function seedDemo(deps: TenantsDeps): Promise<SeedResult> {
     if (u.role === 'agent')
       await sip.create(ctx, { username: u.username, password: DEMO.password, userId: user.id });
   }
+  await seedDemoNumbers(deps, ctx);
   const devRole = await roles.byName(demo.id, 'developer');
   const key = await new ApiKeysService(deps).create(ctx, {
     name: `demo key ${newId('request').slice(4, 10)}`,

@@ -128,11 +128,8 @@ export function route(input: RouteInput): RouteDecision {
     return none('disabled');
   }
   let served = called;
-  if (
-    called.kind === 'access' &&
-    input.originalCalledNumber &&
-    input.originalCalledNumber !== called.number
-  ) {
+  // the binding decides: a 400 number rides on the numbers it is bound to (usually kind access)
+  if (input.originalCalledNumber && input.originalCalledNumber !== called.number) {
     const orig = input.plan.byNumber(input.originalCalledNumber);
     if (orig && orig.tenantId === called.tenantId && orig.accessNumberIds.includes(called.id)) {
       if (orig.enabled) {

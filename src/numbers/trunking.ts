@@ -1,0 +1,66 @@
+/**
+ * Wires trunks and numbers into a running SIP service (used by src/server.ts):
+ * - the SIP service's `config.trunks` is a live array of IP-authenticated trunk sources, refilled
+ *   from the database whenever a trunk (or a tenant) changes — the service reads it per request;
+ * - inbound calls are routed by src/sip/trunk/inbound-router.ts (trunk calls by called number).
+ */
+import type { Kysely } from 'kysely';
+import type { Clock } from '../kernel/clock.js';
+import type { EventBus } from '../kernel/domain-events.js';
+import type { Logger } from '../kernel/logger.js';
+import type { LocationStore, SipUserDirectory } from '../sip/registrar/ports.js';
+import type { SipService } from '../sip/service.js';
+import { attachInboundRouter } from '../sip/trunk/inbound-router.js';
+import type { Database } from '../storage/schema.js';
+import { DbNumberRouting, type TrunkSource } from './sip-routing.js';
+
+export interface Trunking {
+  /** Pass as `config.trunks` to startSipService (kept up to date in place). */
+  readonly trunks: TrunkSource[];
+  readonly routing: DbNumberRouting;
+  /** Route inbound calls of a service started with `autoBridge: false`. */
+  attach(sip: SipService, deps: { users: SipUserDirectory; locations: LocationStore }): void;
+  /** Reload trunk sources now (also done on config.changed). */
+  refresh(): Promise<void>;
+  close(): void;
+}
+
+export async function prepareTrunking(opts: {
+  db: Kysely<Database>;
+  clock: Clock;
+  logger: Logger;
+  bus?: EventBus | undefined;
+}): Promise<Trunking> {
+  const log = opts.logger.child({ module: 'numbers' });
+  const routing = new DbNumberRouting(opts.db, log);
+  const trunks: TrunkSource[] = await routing.refresh();
+  const refresh = async () => {
+    const next = await routing.refresh();
+    trunks.splice(0, trunks.length, ...next);
+  };
+  const offBus = opts.bus?.on('config.changed', (e) => {
+    if (e.resourceType === 'trunk' || e.resourceType === 'tenant') {
+      refresh().catch((err: unknown) => log.warn({ err }, 'trunk reload failed'));
+    }
+  });
+  let detach: (() => void) | undefined;
+  return {
+    trunks,
+    routing,
+    refresh,
+    attach(sip, deps) {
+      detach = attachInboundRouter({
+        b2bua: sip.b2bua,
+        clock: opts.clock,
+        logger: opts.logger.child({ module: 'sip-routing' }),
+        users: deps.users,
+        locations: deps.locations,
+        numbers: routing,
+      });
+    },
+    close() {
+      offBus?.();
+      detach?.();
+    },
+  };
+}
