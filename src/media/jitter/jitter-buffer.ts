@@ -13,7 +13,8 @@
  * - Adaptation: per packet, relative delay = transit − min transit; its decaying peak (half-life
  *   ≈ 7 s) sets target = ceil(peak / 20 ms) · 20 ms + 20 ms within [minDelayMs, maxDelayMs]. Playout
  *   starts target ms after the first packet; while more than target + 20 ms is buffered for 10
- *   ticks in a row one frame is dropped (shrink), so the delay follows the target down.
+ *   ticks in a row one packet is dropped (shrink), preferably a quiet one (below about −40 dBFS:
+ *   a pause in speech), forced after 2 s, so the delay follows the target down.
  * - A stall that lasts until the concealment is silent (≥ 60 ms) rebuffers: if the next packet
  *   starts a new talkspurt (its RTP timestamp jumps past the sequence-implied one: silence
  *   suppression), playout waits the target delay, instead of starting with an empty buffer and
@@ -49,6 +50,8 @@ const BASE = 1 << 20; // extended sequence numbers start here so deltas never go
 const JUMP = 100;
 const PEAK_DECAY = 0.998;
 const SHRINK_TICKS = 10;
+const SHRINK_FORCE_TICKS = 100;
+const QUIET_RMS = 330;
 
 export class JitterBuffer implements JitterBufferLike {
   readonly stats: JitterBufferStats = {
@@ -82,6 +85,7 @@ export class JitterBuffer implements JitterBufferLike {
   #lastTs = 0;
   #rebuffering = false;
   readonly #pcm = new Int16Array(MAX_SAMPLES);
+  readonly #scratch = new Int16Array(MAX_SAMPLES);
   readonly #plc = new PacketLossConcealer();
   #pcmLen = 0;
   #pcmOff = 0;
@@ -343,14 +347,27 @@ export class JitterBuffer implements JitterBufferLike {
     return status;
   }
 
+  /** True when the packet in slot k decodes to less than QUIET_RMS (about −40 dBFS). */
+  #isQuiet(k: number): boolean {
+    const n = this.#codec.decodeFrom(this.#payload, k * JB_MAX_PAYLOAD, this.#len[k]!, this.#scratch);
+    let e = 0;
+    const x = this.#scratch;
+    for (let i = 0; i < n; i++) e += x[i]! * x[i]!;
+    return n > 0 && e < QUIET_RMS * QUIET_RMS * n;
+  }
+
   #maybeShrink(): void {
     const depthMs = (this.#highest - this.#next + 1) * (this.#ptime / this.#rate);
     if (depthMs > this.stats.targetDelayMs + FRAME_MS) {
       if (++this.#excessTicks >= SHRINK_TICKS && this.#has(this.#next)) {
-        this.#len[this.#next & MASK] = -1;
-        this.#next++;
-        this.stats.shrinks++;
-        this.#excessTicks = 0;
+        // prefer dropping a quiet packet (a speech pause: inaudible); force one after 2 s
+        const k = this.#next & MASK;
+        if (this.#excessTicks >= SHRINK_FORCE_TICKS || this.#isQuiet(k)) {
+          this.#len[k] = -1;
+          this.#next++;
+          this.stats.shrinks++;
+          this.#excessTicks = 0;
+        }
       }
     } else this.#excessTicks = 0;
   }

@@ -247,6 +247,28 @@ describe('JitterBuffer', () => {
     assert.ok(played.slice(start2, start2 + 35).every((x) => typeof x === 'number'));
   });
 
+  it('shrinks by dropping quiet packets (speech pauses), never the loud ones while quiet ones come', () => {
+    // a 300 ms spike, then the delay is too high; every 5th packet is silence (µ-law 0xff)
+    const pkts: Pkt[] = [];
+    for (let i = 0; i < 300; i++) pkts.push({ seq: i, at: i < 20 ? i * 20 : Math.max(i * 20, 700), id: i });
+    const jb = new JitterBuffer({ codec: PCMU, minDelayMs: 40 });
+    const out = new Int16Array(160);
+    const sorted = [...pkts].sort((a, b) => a.at - b.at);
+    let i = 0;
+    const played: number[] = [];
+    for (let k = 0; k < 320; k++) {
+      while (i < sorted.length && sorted[i]!.at <= k * 20) {
+        const p = sorted[i++]!;
+        const pl = p.seq % 5 === 4 ? new Uint8Array(160).fill(0xff) : payload(p.id!);
+        jb.push(p.seq, p.seq * 160, 1, pl, 0, 160, p.at);
+      }
+      if (jb.pop(out) === JB_FRAME && out[159] !== 0) played.push(idOf(out));
+    }
+    assert.ok(jb.stats.shrinks >= 3, `shrinks ${jb.stats.shrinks}`);
+    assert.equal(played.length, 240, 'all 240 loud packets were played; only silent ones were dropped');
+    assert.equal(jb.stats.lost + jb.stats.late, 0);
+  });
+
   it('accepts 30 ms packets and streams them into 20 ms frames', () => {
     const pkts: Pkt[] = Array.from({ length: 20 }, (_, i) => ({
       seq: i,
