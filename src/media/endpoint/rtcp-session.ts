@@ -36,6 +36,11 @@ export class RtcpSession {
     this.#intervalMs = intervalMs;
   }
 
+  /** RFC 3550 §6.3.1: 0.5–1.5 × the interval, so legs set up together do not report in one burst. */
+  #randomInterval(): number {
+    return this.#intervalMs * (0.5 + Math.random());
+  }
+
   quality(): LegQuality {
     const r = this.#ep.recv;
     const expected = r.expected;
@@ -51,11 +56,11 @@ export class RtcpSession {
 
   tick(nowMs: number): void {
     if (this.#nextReportMs < 0) {
-      this.#nextReportMs = nowMs + this.#intervalMs;
+      this.#nextReportMs = nowMs + this.#randomInterval();
       return;
     }
     if (nowMs < this.#nextReportMs) return;
-    this.#nextReportMs = nowMs + this.#intervalMs;
+    this.#nextReportMs = nowMs + this.#randomInterval();
     const len = this.build(nowMs);
     this.#ep.sendRtcp(this.#buf, len);
     this.#ep.emit('rtcp-stats', this.quality());

@@ -152,7 +152,8 @@ export class RtpEndpoint extends MediaLeg {
     const sock = this.#rtp;
     if (!sock) return;
     if (this.#connected) {
-      sock.send(pkt, 0, len);
+      if (len === pkt.length) sock.send(pkt);
+      else sock.send(pkt, 0, len);
       return;
     }
     // with an address, Node resolves it (even an IP literal) before sending, on a later tick:
