@@ -9,7 +9,7 @@ export function applyGain(frame: Int16Array, g: number, n = frame.length): void 
   if (g === 1) return;
   for (let i = 0; i < n; i++) {
     const v = Math.round(frame[i]! * g);
-    frame[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+    frame[i] = v > 32767 ? 32767 : Math.max(v, -32768);
   }
 }
 

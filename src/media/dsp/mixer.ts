@@ -144,7 +144,7 @@ export class Mixer implements MixerLike {
         const g = p.gain;
         for (let i = 0; i < n; i++) {
           const v = Math.round(x[i]! * g);
-          x[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+          x[i] = v > 32767 ? 32767 : Math.max(v, -32768);
         }
       }
       if (p.role === 'party' || p.role === 'barge') for (let i = 0; i < n; i++) sum[i] = sum[i]! + x[i]!;
@@ -168,7 +168,7 @@ export class Mixer implements MixerLike {
         const v = acc[i]!;
         const a = v < 0 ? -v : v;
         if (a > peak) peak = a;
-        out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+        out[i] = v > 32767 ? 32767 : Math.max(v, -32768);
       }
       if (this.limiter && (peak > 32767 || p.limGain < 1)) this.#limit(p, peak);
     }
@@ -192,7 +192,7 @@ export class Mixer implements MixerLike {
     for (let i = 0; i < n; i++) {
       const g = start + ((to - start) * (i + 1)) / n;
       const v = Math.round(acc[i]! * g);
-      out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+      out[i] = v > 32767 ? 32767 : Math.max(v, -32768);
     }
     p.limGain = to;
     this.limited++;

@@ -57,7 +57,7 @@ export class PacketLossConcealer {
           const w = (i + 1) / (len + 1);
           const syn = this.#synth(this.#erased + i);
           const v = Math.round(syn * (1 - w) + buf[offset + i]! * w);
-          buf[offset + i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+          buf[offset + i] = v > 32767 ? 32767 : Math.max(v, -32768);
         }
       }
       this.#erased = 0;
@@ -82,7 +82,7 @@ export class PacketLossConcealer {
     const audible = this.#p > 0 && this.#erased < FADE_END;
     for (let i = 0; i < n; i++) {
       const v = this.#p > 0 ? Math.round(this.#synth(this.#erased)) : 0;
-      out[offset + i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+      out[offset + i] = v > 32767 ? 32767 : Math.max(v, -32768);
       this.#erased++;
     }
     return audible;

@@ -35,7 +35,7 @@ export function decodeTelephoneEvent(
 /** Writes a telephone-event payload at `offset`; returns 4 (0 if it does not fit). */
 export function encodeTelephoneEvent(buf: Uint8Array, offset: number, ev: TelephoneEvent): number {
   if (offset < 0 || offset + TELEPHONE_EVENT_SIZE > buf.length) return 0;
-  const d = ev.duration > 0xffff ? 0xffff : ev.duration < 0 ? 0 : ev.duration;
+  const d = ev.duration > 0xffff ? 0xffff : Math.max(ev.duration, 0);
   buf[offset] = ev.event & 0xff;
   buf[offset + 1] = (ev.end ? 0x80 : 0) | (ev.volume & 0x3f);
   buf[offset + 2] = d >>> 8;

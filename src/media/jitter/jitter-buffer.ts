@@ -234,7 +234,7 @@ export class JitterBuffer implements JitterBufferLike {
       this.#minTransit = transit;
     }
     const rel = transit - this.#minTransit;
-    this.#peak = rel > this.#peak * PEAK_DECAY ? rel : this.#peak * PEAK_DECAY;
+    this.#peak = Math.max(rel, this.#peak * PEAK_DECAY);
     let target = Math.ceil(this.#peak / FRAME_MS) * FRAME_MS + FRAME_MS;
     if (target < this.#min) target = this.#min;
     if (target > this.#max) target = this.#max;

@@ -94,7 +94,7 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
       const m = this.#mono;
       for (let i = 0; i < FRAME_SAMPLES; i++) {
         const v = (caller ? caller[i]! : 0) + (agent ? agent[i]! : 0);
-        m[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+        m[i] = v > 32767 ? 32767 : Math.max(v, -32768);
       }
       this.#writer.writeMono(m, FRAME_SAMPLES);
     }

@@ -108,7 +108,7 @@ export class RateConverter {
         }
       }
       const r = Math.round(acc);
-      out[offset + w] = r > 32767 ? 32767 : r < -32768 ? -32768 : r;
+      out[offset + w] = r > 32767 ? 32767 : Math.max(r, -32768);
       w++;
       this.#pos++;
     }

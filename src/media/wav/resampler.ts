@@ -50,7 +50,7 @@ for (let k = 0; k < RESAMPLER_TAPS; k++) {
 
 function sat(x: number): number {
   const r = Math.round(x);
-  return r > 32767 ? 32767 : r < -32768 ? -32768 : r;
+  return r > 32767 ? 32767 : Math.max(r, -32768);
 }
 
 export class Resampler {
@@ -88,9 +88,9 @@ export class Resampler {
     const cap = out.length;
     let w = outOffset;
     if (this.fromRate === this.toRate) {
-      const m = n < cap - outOffset ? n : cap - outOffset;
+      const m = Math.min(n, cap - outOffset);
       for (let i = 0; i < m; i++) out[outOffset + i] = input[inOffset + i]!;
-      return m > 0 ? m : 0;
+      return Math.max(m, 0);
     }
     const T = RESAMPLER_TAPS;
     let pos = this.#pos;
