@@ -2,7 +2,8 @@
  * Wires trunks and numbers into a running SIP service (used by src/server.ts):
  * - the SIP service's `config.trunks` is a live array of IP-authenticated trunk sources, refilled
  *   from the database whenever a trunk (or a tenant) changes — the service reads it per request;
- * - inbound calls are routed by src/sip/trunk/inbound-router.ts (trunk calls by called number).
+ * - inbound calls are routed by src/sip/trunk/inbound-router.ts (trunk calls by called number);
+ * - trunks that register with their carrier get a registration client (status in trunk_status).
  */
 import type { Kysely } from 'kysely';
 import type { Clock } from '../kernel/clock.js';
@@ -13,11 +14,14 @@ import type { SipService } from '../sip/service.js';
 import { attachInboundRouter } from '../sip/trunk/inbound-router.js';
 import type { Database } from '../storage/schema.js';
 import { DbNumberRouting, type TrunkSource } from './sip-routing.js';
+import { TrunkRegistrations } from './trunk-registrations.js';
 
 export interface Trunking {
   /** Pass as `config.trunks` to startSipService (kept up to date in place). */
   readonly trunks: TrunkSource[];
   readonly routing: DbNumberRouting;
+  /** Outbound registrations, once attached. */
+  readonly registrations: TrunkRegistrations | undefined;
   /** Route inbound calls of a service started with `autoBridge: false`. */
   attach(sip: SipService, deps: { users: SipUserDirectory; locations: LocationStore }): void;
   /** Reload trunk sources now (also done on config.changed). */
@@ -34,9 +38,11 @@ export async function prepareTrunking(opts: {
   const log = opts.logger.child({ module: 'numbers' });
   const routing = new DbNumberRouting(opts.db, log);
   const trunks: TrunkSource[] = await routing.refresh();
+  let registrations: TrunkRegistrations | undefined;
   const refresh = async () => {
     const next = await routing.refresh();
     trunks.splice(0, trunks.length, ...next);
+    await registrations?.reconcile();
   };
   const offBus = opts.bus?.on('config.changed', (e) => {
     if (e.resourceType === 'trunk' || e.resourceType === 'tenant') {
@@ -48,6 +54,9 @@ export async function prepareTrunking(opts: {
     trunks,
     routing,
     refresh,
+    get registrations() {
+      return registrations;
+    },
     attach(sip, deps) {
       detach = attachInboundRouter({
         b2bua: sip.b2bua,
@@ -57,10 +66,18 @@ export async function prepareTrunking(opts: {
         locations: deps.locations,
         numbers: routing,
       });
+      registrations = new TrunkRegistrations({
+        db: opts.db,
+        stack: sip.stack,
+        clock: opts.clock,
+        logger: log,
+      });
+      registrations.reconcile().catch((err: unknown) => log.warn({ err }, 'trunk registrations not started'));
     },
     close() {
       offBus?.();
       detach?.();
+      registrations?.close();
     },
   };
 }
