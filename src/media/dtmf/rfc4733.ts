@@ -60,6 +60,8 @@ export class Rfc4733Receiver {
   #ts = 0;
   #event = 0;
   #duration = 0;
+  /** Duration of earlier segments of a long event. */
+  #segments = 0;
   #lastMs = 0;
   readonly #rate: number;
   readonly #timeout: number;
@@ -104,8 +106,25 @@ export class Rfc4733Receiver {
       this.duplicates++;
       return true;
     }
+    // long press (RFC 4733 §2.5.2.3): a segment that reached the maximum duration continues in a new
+    // segment of the same event whose timestamp is the old one + the old duration
+    if (
+      this.#active &&
+      !this.#reported &&
+      ev.event === this.#event &&
+      this.#duration >= 0xffff &&
+      timestamp === (this.#ts + this.#duration) >>> 0
+    ) {
+      this.#segments += this.#duration;
+      this.#ts = timestamp;
+      this.#duration = ev.duration;
+      this.#lastMs = arrivalMs;
+      if (ev.end) this.#report();
+      return true;
+    }
     if (this.#active && !this.#reported) this.#report(); // previous event lost its end packets
     this.#haveLast = true;
+    this.#segments = 0;
     this.#active = true;
     this.#reported = false;
     this.#ts = timestamp;
@@ -128,7 +147,7 @@ export class Rfc4733Receiver {
     this.digits++;
     this.#onDigit({
       digit: dtmfDigitOf(this.#event)!,
-      durationMs: Math.round((this.#duration * 1000) / this.#rate),
+      durationMs: Math.round(((this.#segments + this.#duration) * 1000) / this.#rate),
       source: 'rfc4733',
     });
   }
@@ -154,6 +173,9 @@ export class Rfc4733Sender {
   #event = -1;
   #ts = 0;
   #total = 0;
+  #remaining = 0;
+  #totalUnits = 0;
+  #segmentStart = false;
   #sent = 0;
   #ends = 0;
   readonly #ev: TelephoneEvent = { event: 0, end: false, volume: 0, duration: 0 };
@@ -173,7 +195,13 @@ export class Rfc4733Sender {
     const step = (this.#opts.clockRate * this.#opts.packetMs) / 1000;
     this.#event = e;
     this.#ts = timestamp >>> 0;
-    this.#total = Math.max(step, Math.min(0xffff, Math.round((durationMs * this.#opts.clockRate) / 1000)));
+    // up to 60 s; longer than 0xffff units (8.19 s at 8 kHz) is sent in segments (§2.5.1.3)
+    this.#remaining = Math.max(
+      step,
+      Math.min(60 * this.#opts.clockRate, Math.round((durationMs * this.#opts.clockRate) / 1000)),
+    );
+    this.#totalUnits = this.#remaining;
+    this.#total = Math.min(0xffff, this.#remaining);
     this.#sent = 0;
     this.#ends = 0;
     return true;
@@ -183,9 +211,18 @@ export class Rfc4733Sender {
   writeNext(buf: Uint8Array, sequence: number): number {
     if (this.#event < 0 || buf.length < RTP_HEADER_SIZE + TELEPHONE_EVENT_SIZE) return 0;
     const step = (this.#opts.clockRate * this.#opts.packetMs) / 1000;
-    const first = this.#sent === 0;
+    if (this.#sent >= this.#total && this.#remaining > this.#total) {
+      // segment boundary: the next segment starts where this one ended, same event, no marker
+      this.#ts = (this.#ts + this.#total) >>> 0;
+      this.#remaining -= this.#total;
+      this.#total = Math.min(0xffff, this.#remaining);
+      this.#sent = 0;
+      this.#segmentStart = true;
+    }
+    const first = this.#sent === 0 && !this.#segmentStart;
+    this.#segmentStart = false;
     this.#sent = Math.min(this.#total, this.#sent + step);
-    const end = this.#sent >= this.#total;
+    const end = this.#sent >= this.#total && this.#remaining <= this.#total;
     writeRtpHeader(buf, {
       marker: first,
       payloadType: this.#opts.payloadType,
@@ -205,7 +242,7 @@ export class Rfc4733Sender {
 
   /** Timestamp units the digit occupies (the audio timestamp resumes after it). */
   get durationUnits(): number {
-    return this.#total;
+    return this.#totalUnits;
   }
 
   /** All packets of a digit at once (tests, SIP INFO → RFC 4733 bridging). */

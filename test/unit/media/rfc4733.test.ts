@@ -201,6 +201,30 @@ describe('Rfc4733Sender', () => {
     assert.ok(got.every((e) => e.durationMs === 120));
   });
 
+  it('a 10 s press is sent in two segments (0xffff + rest) and received as one 10 s digit', () => {
+    const tx = new Rfc4733Sender({ payloadType: 101, ssrc: 9 });
+    const pkts = tx.packetsFor('0', 10_000, 1000, 0);
+    assert.equal(tx.durationUnits, 80_000);
+    const h = createRtpHeader();
+    const ev: TelephoneEvent = { event: 0, end: false, volume: 0, duration: 0 };
+    const rows = pkts.map((p) => {
+      readRtpHeader(p, p.length, h);
+      decodeTelephoneEvent(p, 12, 4, ev);
+      return { ts: h.timestamp, m: h.marker, d: ev.duration, e: ev.end };
+    });
+    const seg1 = rows.filter((r) => r.ts === 1000);
+    const seg2 = rows.filter((r) => r.ts === 1000 + 0xffff);
+    assert.equal(seg1.length + seg2.length, rows.length);
+    assert.deepEqual(seg1.at(-1), { ts: 1000, m: false, d: 0xffff, e: false }); // segment end: no E bit
+    assert.equal(seg1.filter((r) => r.m).length, 1);
+    assert.ok(seg2.every((r) => !r.m));
+    assert.deepEqual(seg2.at(-1), { ts: 1000 + 0xffff, m: false, d: 80_000 - 0xffff, e: true });
+    assert.equal(seg2.filter((r) => r.e).length, 3);
+    const { got, feed } = receiver();
+    for (const p of pkts) feed(p);
+    assert.deepEqual(got, [{ digit: '0', durationMs: 10_000, source: 'rfc4733' }]);
+  });
+
   it('refuses non-DTMF characters and writes nothing when idle', () => {
     const tx = new Rfc4733Sender({ payloadType: 101, ssrc: 1 });
     assert.equal(tx.start('X', 100, 0), false);
