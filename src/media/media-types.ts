@@ -111,6 +111,11 @@ export interface MediaRequestMap {
   RECORD_PAUSE: { body: Record<string, never>; reply: Record<string, never> };
   RECORD_RESUME: { body: Record<string, never>; reply: Record<string, never> };
   RECORD_STOP: { body: Record<string, never>; reply: RecordStoppedBody };
+  /**
+   * target: endpoint. A digit the control plane received out of band (SIP INFO): raised as a
+   * 'dtmf' event of the endpoint (source 'info') and interrupts its interruptible prompts.
+   */
+  DTMF_INJECT: { body: { digit: string; durationMs: number }; reply: Record<string, never> };
   /** target: endpoint. RFC 4733 events to the peer. */
   DTMF_SEND: { body: { digits: string; durationMs?: number }; reply: Record<string, never> };
 }
@@ -144,7 +149,7 @@ export type EndpointLostReason = 'worker-died' | 'socket-error' | 'webrtc-failed
 
 /** event name → body. */
 export interface MediaEventMap {
-  dtmf: { digit: string; durationMs: number; source: 'rfc4733' | 'inband' };
+  dtmf: { digit: string; durationMs: number; source: 'rfc4733' | 'inband' | 'info' };
   'play-finished': { playId: string; reason: 'done' | 'stopped' | 'interrupted' | 'error'; error?: string };
   'record-progress': RecordStoppedBody;
   'record-stopped': RecordStoppedBody & { reason: 'requested' | 'endpoint-closed' | 'error' };

@@ -103,6 +103,11 @@ export class MediaEndpoint extends MediaObject {
     await this.channel.request('PLAY_STOP', this.id, {});
   }
 
+  /** A digit received out of band (SIP INFO): a 'dtmf' event (source 'info') and prompt barge-in. */
+  async injectDtmf(digit: string, durationMs = 100): Promise<void> {
+    await this.channel.request('DTMF_INJECT', this.id, { digit, durationMs });
+  }
+
   /** Sends RFC 4733 digits to the peer (needs a negotiated telephone-event payload type). */
   async sendDtmf(digits: string, durationMs?: number): Promise<void> {
     await this.channel.request('DTMF_SEND', this.id, { digits, ...(durationMs ? { durationMs } : {}) });

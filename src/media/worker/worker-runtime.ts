@@ -229,6 +229,22 @@ export class WorkerRuntime {
         this.#endpoint(t);
         this.#players.get(t)?.stop();
         return {};
+      case 'DTMF_INJECT': {
+        const ep = this.#endpoint(t);
+        const { digit, durationMs } = req.body;
+        if (typeof digit !== 'string' || !/^[0-9*#A-D]$/i.test(digit)) {
+          throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
+            method: req.method,
+            reason: 'one digit 0-9 * # A-D',
+          });
+        }
+        ep.emit('dtmf', {
+          digit: digit.toUpperCase(),
+          durationMs: Math.max(0, durationMs | 0),
+          source: 'info',
+        });
+        return {};
+      }
       case 'DTMF_SEND': {
         const ep = this.#endpoint(t);
         const digits = req.body.digits;

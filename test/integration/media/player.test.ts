@@ -141,6 +141,16 @@ describe('media plane: player (prompts, music on hold, barge-in)', () => {
       const n = caller.received.length;
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(caller.received.length, n, 'the prompt stopped');
+
+      // a digit from SIP INFO (injected by the control plane) interrupts the same way
+      await a.play([moh], { loop: true });
+      await new Promise((r) => setTimeout(r, 100));
+      await a.injectDtmf('#', 160);
+      await waitFor(() => done.length === 2, 2000, 'interrupted by INFO');
+      assert.equal(done[1]!.reason, 'interrupted');
+      await waitFor(() => digits.length === 2, 2000, 'info digit event');
+      assert.equal(digits[1], '#');
+      await assert.rejects(a.injectDtmf('x'), /one digit/);
     } finally {
       await Promise.all([a.close(), caller.close()]);
     }
