@@ -313,6 +313,27 @@ describe('route(): 400 numbers over access numbers (behaviour 8)', () => {
     assert.equal(d.entryPoint, 'queue:b');
   });
 
+  it('a 400 number bound to a DID (not kind access) is served over that DID too', () => {
+    const did = num({ id: 'num_did2', number: '+861066660000', kind: 'did', entryPoint: 'user:1003' });
+    const on = num({
+      id: 'num_on',
+      number: '+864004440000',
+      kind: '400',
+      accessNumberIds: ['num_did2'],
+      entryPoint: 'queue:on',
+    });
+    const p = planOf([did, on]);
+    const d = route({
+      calledNumber: did.number,
+      originalCalledNumber: on.number,
+      now,
+      timeZone: 'UTC',
+      plan: p,
+    });
+    assert.equal(d.entryPoint, 'queue:on');
+    assert.equal(d.servedNumberId, 'num_on');
+  });
+
   it('unknown and disabled numbers are not routed', () => {
     assert.equal(
       route({ calledNumber: '+861000000001', now, timeZone: 'UTC', plan }).reason,
