@@ -42,6 +42,8 @@ export interface SipServiceConfig {
   /** Failed auths from one IP before a ban (default 5), ban length (default 300 s). */
   maxAuthFailures?: number;
   banMs?: number;
+  /** Unauthenticated challenges from one IP per minute before a scanning ban (default 100). */
+  maxScanHits?: number;
   ratePerSecond?: number;
   burst?: number;
   blockUserAgents?: RegExp;
@@ -92,6 +94,7 @@ export async function startSipService(opts: SipServiceOptions): Promise<SipServi
   const guard = new SecurityGuard({
     clock,
     maxFailures: config.maxAuthFailures ?? 5,
+    maxScanHits: config.maxScanHits ?? 100,
     banMs: config.banMs ?? 300_000,
     ratePerSecond: config.ratePerSecond ?? 500,
     burst: config.burst ?? 2000,

@@ -7,6 +7,7 @@
  */
 import type { TimerHandle } from '../../kernel/clock.js';
 import { TypedEmitter } from '../../kernel/events.js';
+import { newId } from '../../kernel/ids.js';
 import type { Dialog } from '../dialog/dialog.js';
 import { createResponse, getHeader, type SipRequest, type SipResponse } from '../message.js';
 import type { SipStack } from '../stack.js';
@@ -24,8 +25,6 @@ const TABLE: Readonly<Record<LegState, readonly LegState[]>> = {
   answered: ['ended'],
   ended: [],
 };
-
-let legCounter = 0;
 
 export abstract class Leg extends TypedEmitter<LegEvents> {
   readonly id: string;
@@ -51,8 +50,7 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
     super();
     this.stack = stack;
     this.media = media;
-    legCounter = (legCounter + 1) >>> 0;
-    this.id = `leg-${Date.now().toString(36)}-${legCounter.toString(36)}`;
+    this.id = newId('leg');
   }
 
   get state(): LegState {

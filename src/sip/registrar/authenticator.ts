@@ -21,6 +21,8 @@ import type { SipUser, SipUserDirectory } from './ports.js';
 export interface AuthFailureSink {
   authFailed(src: TxSource): void;
   authSucceeded?(src: TxSource): void;
+  /** A request without usable credentials was challenged (counts towards scan detection). */
+  scanHit?(src: TxSource): void;
 }
 
 export interface AuthenticatorOptions {
@@ -69,7 +71,10 @@ export class Authenticator {
   async authenticate(req: SipRequest, src: TxSource, proxy = false): Promise<AuthResult> {
     const { domain } = Authenticator.domainOf(req);
     const header = getHeader(req, proxy ? 'Proxy-Authorization' : 'Authorization');
-    if (!header) return { ok: false, response: this.challenge(req, domain, false, proxy) };
+    if (!header) {
+      this.#opts.security?.scanHit?.(src);
+      return { ok: false, response: this.challenge(req, domain, false, proxy) };
+    }
     const creds = parseAuthorization(header);
     const forbidden = (): AuthResult => {
       this.#opts.security?.authFailed(src);

@@ -21,6 +21,13 @@ export interface GuardOptions {
   burst?: number;
   /** Sources never limited (trunks, load generators). */
   trusted?: (ip: string) => boolean;
+  /**
+   * Scanning: unauthenticated requests answered with a challenge or a rejection (401/403/404)
+   * from one IP within `scanWindowMs` before a ban (default 100 per 60 s). A registered phone
+   * needs one challenge per REGISTER/INVITE, so this only trips on enumeration (svwar, svmap -m).
+   */
+  maxScanHits?: number;
+  scanWindowMs?: number;
   /** Drop requests whose User-Agent matches (e.g. /friendly-scanner|sipvicious/i). */
   blockUserAgents?: RegExp;
   onBan?: (ip: string, why: string) => void;
@@ -30,6 +37,7 @@ interface Entry {
   tokens: number;
   lastRefill: number;
   failures: number[];
+  scans: number[];
   bannedUntil: number;
   seen: number;
 }
@@ -50,6 +58,7 @@ export class SecurityGuard implements SourceGuard, AuthFailureSink {
         tokens: this.#o.burst ?? 400,
         lastRefill: this.#o.clock.monotonic(),
         failures: [],
+        scans: [],
         bannedUntil: 0,
         seen: 0,
       };
@@ -107,7 +116,25 @@ export class SecurityGuard implements SourceGuard, AuthFailureSink {
 
   authSucceeded(src: TxSource): void {
     const e = this.#ips.get(src.remoteAddress);
-    if (e) e.failures = [];
+    if (e) {
+      e.failures = [];
+      e.scans = [];
+    }
+  }
+
+  /** A request from this source was challenged or rejected without valid credentials. */
+  scanHit(src: TxSource): void {
+    const ip = src.remoteAddress;
+    if (this.#o.trusted?.(ip)) return;
+    const now = this.#o.clock.monotonic();
+    const e = this.#entry(ip);
+    const win = this.#o.scanWindowMs ?? 60_000;
+    e.scans = e.scans.filter((t) => now - t < win);
+    e.scans.push(now);
+    if (e.scans.length >= (this.#o.maxScanHits ?? 100)) {
+      e.scans = [];
+      this.ban(ip, 'scanning');
+    }
   }
 
   #drop(): false {

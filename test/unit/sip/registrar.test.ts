@@ -231,3 +231,51 @@ describe('SecurityGuard rate limit', () => {
     assert.equal(g.allow({ ...SRC, remoteAddress: '127.0.0.2' }, req), true);
   });
 });
+
+describe('SecurityGuard scanning and User-Agent policy', () => {
+  it('bans a source that collects too many challenges without ever authenticating (svwar-style enumeration)', async () => {
+    const clock = new FakeClock();
+    const users = new InMemoryUserDirectory();
+    const guard = new SecurityGuard({ clock, maxScanHits: 10 });
+    const auth = new Authenticator({ users, now: () => clock.now(), security: guard });
+    const registrar = new Registrar({
+      auth,
+      locations: new InMemoryLocationStore(),
+      clock,
+      logger: silentLogger,
+    });
+    for (let ext = 100; ext < 109; ext++) await registrar.handle(register(String(ext), 'a.example'), SRC);
+    assert.equal(guard.isBanned('127.0.0.1'), false);
+    await registrar.handle(register('109', 'a.example'), SRC);
+    assert.equal(guard.isBanned('127.0.0.1'), true);
+  });
+
+  it('a phone that authenticates resets its scan count', async () => {
+    const t = setup();
+    const guard = new SecurityGuard({ clock: t.clock, maxScanHits: 3 });
+    const auth = new Authenticator({ users: t.users, now: () => t.clock.now(), security: guard });
+    const registrar = new Registrar({ auth, locations: t.locations, clock: t.clock, logger: silentLogger });
+    for (let i = 0; i < 5; i++) {
+      const first = await registrar.handle(register('1001', 'a.example', { seq: 2 * i + 1 }), SRC);
+      const ch = getHeaders(first, 'WWW-Authenticate')[0]!;
+      const ok = await registrar.handle(
+        register('1001', 'a.example', {
+          seq: 2 * i + 2,
+          auth: answer(ch, '1001', 'secret1', 'sip:a.example'),
+        }),
+        SRC,
+      );
+      assert.equal(ok.status, 200);
+    }
+    assert.equal(guard.isBanned('127.0.0.1'), false);
+  });
+
+  it('drops requests whose User-Agent matches the scanner pattern when configured', () => {
+    const clock = new FakeClock();
+    const g = new SecurityGuard({ clock, blockUserAgents: /friendly-scanner|sipvicious/i });
+    const req = register('1', 'a.example');
+    assert.equal(g.allow(SRC, req), true);
+    req.headers.push({ name: 'User-Agent', value: 'friendly-scanner' });
+    assert.equal(g.allow(SRC, req), false);
+  });
+});
