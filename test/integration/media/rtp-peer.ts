@@ -140,17 +140,34 @@ export interface Wav {
   durationMs: number;
 }
 
+/** Reads a PCM16 WAV, walking the RIFF chunks (fmt, data; others such as cue/LIST are skipped). */
 export async function readWav(path: string): Promise<Wav> {
   const b = await readFile(path);
   if (b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE')
     throw new Error('not a WAV');
-  const channels = b.readUInt16LE(22);
-  const sampleRate = b.readUInt32LE(24);
-  const dataLen = b.readUInt32LE(40);
-  const frames = Math.floor(Math.min(dataLen, b.length - 44) / (2 * channels));
+  let channels = 0;
+  let sampleRate = 0;
+  let dataOff = -1;
+  let dataLen = 0;
+  for (let o = 12; o + 8 <= b.length; ) {
+    const id = b.toString('ascii', o, o + 4);
+    const len = b.readUInt32LE(o + 4);
+    if (id === 'fmt ') {
+      channels = b.readUInt16LE(o + 10);
+      sampleRate = b.readUInt32LE(o + 12);
+    } else if (id === 'data') {
+      dataOff = o + 8;
+      // a writer killed before its last header patch leaves 0 or a short length: take what is there
+      dataLen = len === 0 || dataOff + len > b.length ? b.length - dataOff : len;
+      break;
+    }
+    o += 8 + len + (len & 1);
+  }
+  if (dataOff < 0 || channels === 0) throw new Error('no fmt/data chunk');
+  const frames = Math.floor(dataLen / (2 * channels));
   const data = Array.from({ length: channels }, () => new Int16Array(frames));
   for (let i = 0; i < frames; i++) {
-    for (let c = 0; c < channels; c++) data[c]![i] = b.readInt16LE(44 + (i * channels + c) * 2);
+    for (let c = 0; c < channels; c++) data[c]![i] = b.readInt16LE(dataOff + (i * channels + c) * 2);
   }
   return { channels, sampleRate, data, durationMs: (frames / sampleRate) * 1000 };
 }
