@@ -21,7 +21,7 @@ import {
   type SipResponse,
   setHeader,
 } from './message.js';
-import type { InviteServerTransaction } from './transaction/invite-server.js';
+import { InviteServerTransaction } from './transaction/invite-server.js';
 import type { NonInviteServerTransaction } from './transaction/non-invite-server.js';
 import { type ClientTransaction, TransactionLayer } from './transaction/transaction-layer.js';
 import type { ClientTxUser, TimerValues, TransportKind, TxSource, TxTarget } from './transaction/types.js';
@@ -164,8 +164,8 @@ export class SipStack {
     const target = responseTarget(req, src);
     if (req.method === 'ACK') {
       const tx = this.transactions.findServer(req);
-      if (tx && tx.request.method === 'INVITE' && tx.state !== 'accepted') {
-        (tx as InviteServerTransaction).receiveAck(req);
+      if (tx instanceof InviteServerTransaction && tx.state !== 'accepted') {
+        tx.receiveAck(req);
         return;
       }
       const d = this.#dialogs.get(dialogKey(callIdOf(req), toTag(req) ?? '', fromTag(req) ?? ''));
@@ -260,7 +260,11 @@ export class SipStack {
     status: number,
     headers: { name: string; value: string }[] = [],
   ): void {
-    const tx = this.transactions.createNonInviteServer(req, target);
+    // an INVITE needs an INVITE server transaction even for an error (ACK, Timer G/H)
+    const tx =
+      req.method === 'INVITE'
+        ? this.transactions.createInviteServer(req, target, { trying: 'never' })
+        : this.transactions.createNonInviteServer(req, target);
     const tag = status === 100 || toTag(req) !== undefined ? undefined : newTag();
     tx.respond(
       createResponse(req, status, {

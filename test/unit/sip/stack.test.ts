@@ -113,4 +113,18 @@ describe('SipStack routing', () => {
       port: 5062,
     });
   });
+
+  it('answers an in-dialog INVITE for an unknown dialog with 481 in an INVITE transaction (ACK absorbs it)', async () => {
+    const t = setup();
+    await t.send(makeRequest('INVITE', { toTag: 'gone', branch: 'z9hG4bK-i481' }));
+    assert.deepEqual(t.statuses(), [481]);
+    await t.net.clock.advance(500);
+    await settle();
+    assert.deepEqual(t.statuses(), [481, 481], 'Timer G retransmits the 481 until the ACK');
+    await t.send(makeRequest('ACK', { toTag: 'gone', branch: 'z9hG4bK-i481' }));
+    t.net.clock.advance(10_000);
+    await settle();
+    assert.equal(t.statuses().length, 2);
+    t.server.stack.close();
+  });
 });
