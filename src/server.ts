@@ -5,6 +5,7 @@ import { type Clock, systemClock } from './kernel/clock.js';
 import type { Config } from './kernel/config.js';
 import { createEventBus, type EventBus } from './kernel/domain-events.js';
 import { createLogger, type Logger } from './kernel/logger.js';
+import { TrunkAwareUserDirectory } from './numbers/trunk-user-directory.js';
 import { prepareTrunking, type Trunking } from './numbers/trunking.js';
 import { type SipService, startSipService } from './sip/service.js';
 import { type Db, migrate, openDb } from './storage/database.js';
@@ -78,7 +79,7 @@ export async function createServer(
         if (config.sip.enabled) {
           // trunk calls are routed by called number (src/numbers/trunking.ts), hence autoBridge: false
           trunking = await prepareTrunking({ db: db.kysely, clock, logger, bus });
-          const users = new DbSipUserDirectory(db.kysely);
+          const users = new TrunkAwareUserDirectory(new DbSipUserDirectory(db.kysely), db.kysely);
           sip = await startSipService({
             config: {
               trunks: trunking.trunks,

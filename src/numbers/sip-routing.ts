@@ -74,6 +74,8 @@ export interface TrunkCall {
   sourcePort: number;
   /** Tenant of the trunk the call came from, when the source address belongs to one tenant only. */
   trunkTenantId: string | undefined;
+  /** The trunk, when the call authenticated as one (digest trunks). */
+  trunkId?: string | undefined;
   now: number;
 }
 
@@ -99,7 +101,9 @@ export class DbNumberRouting {
     return trunkSources(this.#trunks, this.log);
   }
 
-  #countryOf(ip: string, tenantId: string | undefined): string {
+  #countryOf(ip: string, tenantId: string | undefined, trunkId: string | undefined): string {
+    const byId = trunkId ? this.#trunks.find((x) => x.id === trunkId) : undefined;
+    if (byId) return byId.country_code;
     const t = this.#trunks.find(
       (x) =>
         (tenantId === undefined || x.tenant_id === tenantId) &&
@@ -113,7 +117,7 @@ export class DbNumberRouting {
   }
 
   async route(call: TrunkCall): Promise<TrunkCallDecision> {
-    const opts = { defaultCountry: this.#countryOf(call.sourceIp, call.trunkTenantId) };
+    const opts = { defaultCountry: this.#countryOf(call.sourceIp, call.trunkTenantId, call.trunkId) };
     const called = tryNormalizeNumber(call.calledUser, opts);
     const caller = call.callerUser ? tryNormalizeNumber(call.callerUser, opts) : undefined;
     const originals = call.originalUsers

@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../kernel/clock.js';
 import type { EventBus } from '../kernel/domain-events.js';
+import { isValidId } from '../kernel/ids.js';
 import type { Logger } from '../kernel/logger.js';
 import type { LocationStore, SipUserDirectory } from '../sip/registrar/ports.js';
 import type { SipService } from '../sip/service.js';
@@ -65,6 +66,7 @@ export async function prepareTrunking(opts: {
         users: deps.users,
         locations: deps.locations,
         numbers: routing,
+        isTrunkIdentity: (id) => isValidId(id.userId, 'trunk'),
       });
       registrations = new TrunkRegistrations({
         db: opts.db,

@@ -28,6 +28,8 @@ export interface TrunkCallRouting {
     sourceIp: string;
     sourcePort: number;
     trunkTenantId: string | undefined;
+    /** Set for digest-authenticated trunks (the identity's userId). */
+    trunkId?: string | undefined;
     now: number;
   }): Promise<{
     entryPoint: string | null;
@@ -45,6 +47,11 @@ export interface InboundRouterOptions {
   users: SipUserDirectory;
   locations: LocationStore;
   numbers: TrunkCallRouting;
+  /**
+   * True for identities of digest-authenticated trunks (they come through the authenticator
+   * like phones); calls from IP-authenticated trunks carry `identity.trunk` already.
+   */
+  isTrunkIdentity?: (identity: Record<string, unknown>) => boolean;
   noAnswerMs?: number;
 }
 
@@ -110,6 +117,10 @@ export function attachInboundRouter(opts: InboundRouterOptions): () => void {
       sourceIp: leg.source.remoteAddress,
       sourcePort: leg.source.remotePort,
       trunkTenantId,
+      trunkId:
+        leg.identity?.trunk === undefined && typeof leg.identity?.userId === 'string'
+          ? leg.identity.userId
+          : undefined,
       now: clock.now(),
     });
     const log = logger.child({ tenantId: d.tenantId, calledNumber: d.calledNumber });
@@ -161,7 +172,8 @@ export function attachInboundRouter(opts: InboundRouterOptions): () => void {
   };
 
   const onIncoming = (leg: InboundLeg): void => {
-    const fromTrunk = leg.identity?.trunk !== undefined;
+    const id = leg.identity;
+    const fromTrunk = id !== undefined && (id.trunk !== undefined || opts.isTrunkIdentity?.(id) === true);
     (fromTrunk ? routeTrunkCall(leg) : routeUserCall(leg)).catch((err: unknown) => {
       logger.warn({ err }, 'sip routing failed');
       leg.reject(500);

@@ -76,6 +76,20 @@ describe('inbound calls from a trunk routed by called number (SIPp against the f
       payload: { port: carrierPort },
     });
     assert.equal(patched.statusCode, 200, patched.body);
+    const digest = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/trunks',
+      headers: { cookie: admin },
+      payload: {
+        name: 'Digest carrier',
+        host: '192.0.2.99',
+        direction: 'inbound',
+        inboundAuth: 'digest',
+        inboundUsername: 'carrier-in',
+        inboundPassword: 'CarrierIn#1',
+      },
+    });
+    assert.equal(digest.statusCode, 201, digest.body);
     const root = await login(server.app, 'operator', 'root', 'Switchboard@2026');
     const bravo = await server.app.inject({
       method: 'POST',
@@ -168,6 +182,40 @@ describe('inbound calls from a trunk routed by called number (SIPp against the f
       .execute();
     const port = Number(/:(\d+)$/.exec(rows[0]!.contact)![1]);
     await callReaches(port, '+861055500100', '+861055500100');
+  });
+
+  it('a carrier that authenticates with digest (not by address) is routed by called number too', async () => {
+    const rows = await server.db.kysely
+      .selectFrom('sip_registrations')
+      .select('contact')
+      .where('aor', '=', `sip:1001@${domain}`)
+      .execute();
+    const port = Number(/:(\d+)$/.exec(rows[0]!.contact)![1]);
+    const phone = sipp({ scenario: 'uas', port, calls: 1, cwd: scratch.dir, timeoutS: 20 });
+    const carrier = await sipp({
+      scenario: 'server-uac-auth.xml',
+      port: await freeUdpPort(),
+      remote: `127.0.0.1:${sipPort}`,
+      service: '01055500100',
+      calls: 1,
+      cwd: scratch.dir,
+      timeoutS: 20,
+      extra: [
+        '-key',
+        'domain',
+        domain,
+        '-key',
+        'caller',
+        '13800138000',
+        '-au',
+        'carrier-in',
+        '-ap',
+        'CarrierIn#1',
+      ],
+    }).done;
+    const answered = await phone.done;
+    assert.deepEqual(sippTotals(carrier.stdout), { ok: 1, failed: 0 }, carrier.stdout.slice(-2000));
+    assert.deepEqual(sippTotals(answered.stdout), { ok: 1, failed: 0 }, answered.stdout.slice(-2000));
   });
 
   it('after hours (Monday 20:00 Shanghai) the same 400 number rings agent 1002', async () => {
