@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,46 +9,20 @@ import type { MediaEndpoint } from '../../../src/media/plane-objects.js';
 import { RtpPeer, readWav, toneDurationMs, toneRatio } from '../../integration/media/rtp-peer.js';
 import { MiniUas } from './mini-uas.js';
 import { tonePackets, writeRtpPcap } from './pcap-writer.js';
+import { runSipp as runSippWith } from './sipp-run.js';
 import { holdScenario, playScenario } from './sipp-scenario.js';
 
 const SIPP_PORT = 42750;
 const SIPP_MEDIA_PORT = 42760;
 const UAS_PORT = 42770;
 
-/** Runs SIPp as a UAC for one call against our mini UAS; resolves with its exit code (bounded). */
-function runSipp(scenarioPath: string, extra: string[] = []): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const args = [
-      '-sf',
-      scenarioPath,
-      '-m',
-      '1',
-      '-l',
-      '1',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(SIPP_PORT),
-      '-mi',
-      '127.0.0.1',
-      '-mp',
-      String(SIPP_MEDIA_PORT),
-      '-timeout',
-      '30s',
-      '-timeout_error',
-      '-nostdin',
-      ...extra,
-      `127.0.0.1:${UAS_PORT}`,
-    ];
-    const child = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d.toString()));
-    child.stderr.on('data', (d) => (out += d.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      resolve({ code, out: out.slice(-2000) });
-    });
+function runSipp(scenario: string, extra: string[] = []) {
+  return runSippWith({
+    scenario,
+    sipPort: SIPP_PORT,
+    mediaPort: SIPP_MEDIA_PORT,
+    targetPort: UAS_PORT,
+    extra,
   });
 }
 
