@@ -13,7 +13,8 @@ export const DEMO_NUMBERS = {
 
 /**
  * The demo tenant's numbers: a carrier trunk trusted from 127.0.0.1:5070 (e.g. SIPp playing the
- * carrier), an access number (a DID) and a 400 number bound to it. Calls ring extension 1001
+ * carrier; agents' calls to outside numbers go there too, showing the access number as caller
+ * ID), an access number (a DID) and a 400 number bound to it. Calls ring extension 1001
  * Monday–Friday 09:00–18:00 (tenant time, Asia/Shanghai) and 1002 otherwise.
  */
 export async function seedDemoNumbers(deps: TenantsDeps, ctx: RequestContext): Promise<void> {
@@ -24,6 +25,7 @@ export async function seedDemoNumbers(deps: TenantsDeps, ctx: RequestContext): P
     port: d.trunk.port,
     direction: 'both',
     inboundAuth: 'ip',
+    callerId: d.access.number,
   });
   const numbers = new NumbersService(deps);
   const access = await numbers.create(ctx, {

@@ -8,8 +8,9 @@ import type { Logger } from '../kernel/logger.js';
 import { NumbersRepo } from '../storage/repositories/numbers-repo.js';
 import { TrunksRepo } from '../storage/repositories/trunks-repo.js';
 import type { Database, TrunksTable } from '../storage/schema.js';
-import { canonicalIp, expandCidr, parseCidr } from './cidr.js';
+import { canonicalIp, cidrContains, expandCidr, parseCidr } from './cidr.js';
 import { DEFAULT_COUNTRY, tryNormalizeNumber } from './e164.js';
+import { type OutboundPlan, pickOutboundTrunk, planOutbound } from './outbound.js';
 import { planOf, route } from './router.js';
 import type { RouteDecision } from './types.js';
 
@@ -84,6 +85,9 @@ export interface TrunkCallDecision extends RouteDecision {
   callerNumber: string | null;
   /** The tenant's SIP domain (where `user:` entry points register). */
   sipDomain: string | null;
+  /** The trunk the call came over (for its concurrent-call limit). */
+  trunkId: string | null;
+  maxConcurrentCalls: number | null;
 }
 
 /** Routes trunk calls from the database. Keeps the enabled trunks in memory (refresh() on change). */
@@ -101,23 +105,35 @@ export class DbNumberRouting {
     return trunkSources(this.#trunks, this.log);
   }
 
-  #countryOf(ip: string, tenantId: string | undefined, trunkId: string | undefined): string {
-    const byId = trunkId ? this.#trunks.find((x) => x.id === trunkId) : undefined;
-    if (byId) return byId.country_code;
-    const t = this.#trunks.find(
-      (x) =>
-        (tenantId === undefined || x.tenant_id === tenantId) &&
-        (x.host === ip ||
-          (JSON.parse(x.allowed_sources) as string[]).some((s) => {
-            const c = parseCidr(s);
-            return c !== undefined && (expandCidr(c, MAX_EXPANDED) ?? []).includes(ip);
-          })),
+  /** The trunk a call came from: by id (digest trunks), else by source address within the tenant. */
+  #trunkOf(
+    ip: string,
+    port: number,
+    tenantId: string | undefined,
+    trunkId: string | undefined,
+  ): TrunksTable | undefined {
+    if (trunkId) return this.#trunks.find((x) => x.id === trunkId);
+    const mine = this.#trunks.filter((x) => tenantId === undefined || x.tenant_id === tenantId);
+    return (
+      mine.find((x) => canonicalIp(x.host) === ip && x.port === port) ??
+      mine.find((x) =>
+        (JSON.parse(x.allowed_sources) as string[]).some((s) => {
+          const c = parseCidr(s);
+          return c !== undefined && cidrContains(c, ip);
+        }),
+      )
     );
-    return t?.country_code ?? DEFAULT_COUNTRY;
+  }
+
+  /** How a phone of `tenantId` reaches an outside number: the tenant's outbound trunk, or undefined. */
+  outbound(tenantId: string, dialled: string): OutboundPlan | undefined {
+    const trunk = pickOutboundTrunk(this.#trunks, tenantId);
+    return trunk ? planOutbound(trunk, dialled) : undefined;
   }
 
   async route(call: TrunkCall): Promise<TrunkCallDecision> {
-    const opts = { defaultCountry: this.#countryOf(call.sourceIp, call.trunkTenantId, call.trunkId) };
+    const trunk = this.#trunkOf(call.sourceIp, call.sourcePort, call.trunkTenantId, call.trunkId);
+    const opts = { defaultCountry: trunk?.country_code ?? DEFAULT_COUNTRY };
     const called = tryNormalizeNumber(call.calledUser, opts);
     const caller = call.callerUser ? tryNormalizeNumber(call.callerUser, opts) : undefined;
     const originals = call.originalUsers
@@ -135,6 +151,8 @@ export class DbNumberRouting {
       calledNumber: called ?? null,
       callerNumber: caller ?? null,
       sipDomain: null,
+      trunkId: trunk?.id ?? null,
+      maxConcurrentCalls: trunk?.max_concurrent ?? null,
     };
     if (!called) return empty;
     const repo = new NumbersRepo(this.db);
@@ -162,6 +180,13 @@ export class DbNumberRouting {
       timeZone: tenant.time_zone,
       plan,
     });
-    return { ...d, calledNumber: called, callerNumber: caller ?? null, sipDomain: tenant.sip_domain };
+    return {
+      ...d,
+      calledNumber: called,
+      callerNumber: caller ?? null,
+      sipDomain: tenant.sip_domain,
+      trunkId: trunk?.id ?? null,
+      maxConcurrentCalls: trunk?.max_concurrent ?? null,
+    };
   }
 }

@@ -67,6 +67,7 @@ export async function prepareTrunking(opts: {
         locations: deps.locations,
         numbers: routing,
         isTrunkIdentity: (id) => isValidId(id.userId, 'trunk'),
+        outbound: (tenantId, dialled) => routing.outbound(tenantId, dialled),
       });
       registrations = new TrunkRegistrations({
         db: opts.db,

@@ -18,6 +18,7 @@ import { getHeader, getHeaders } from '../message.js';
 import type { LocationStore, SipUserDirectory } from '../registrar/ports.js';
 import type { TxTarget } from '../transaction/types.js';
 import { parseUriLite, uriOfNameAddr } from '../transaction/util.js';
+import { TrunkCallLimiter } from './call-limiter.js';
 
 /** What the numbers module answers for a trunk call (structurally DbNumberRouting.route). */
 export interface TrunkCallRouting {
@@ -37,8 +38,27 @@ export interface TrunkCallRouting {
     tenantId: string | null;
     sipDomain: string | null;
     calledNumber: string | null;
+    /** The trunk the call came over and its concurrent-call limit (null = none). */
+    trunkId: string | null;
+    maxConcurrentCalls: number | null;
   }>;
 }
+
+/** How a phone reaches an outside number over one of its tenant's trunks (undefined: not a number / no trunk). */
+export type OutboundTrunkRouting = (
+  tenantId: string,
+  dialledUser: string,
+) =>
+  | {
+      trunkId: string;
+      maxConcurrentCalls: number | null;
+      uri: string;
+      target: TxTarget;
+      from: string;
+      headers: { name: string; value: string }[];
+      number: string;
+    }
+  | undefined;
 
 export interface InboundRouterOptions {
   b2bua: B2bua;
@@ -52,6 +72,8 @@ export interface InboundRouterOptions {
    * like phones); calls from IP-authenticated trunks carry `identity.trunk` already.
    */
   isTrunkIdentity?: (identity: Record<string, unknown>) => boolean;
+  /** Phones calling outside numbers go out over a trunk (when given). */
+  outbound?: OutboundTrunkRouting;
   noAnswerMs?: number;
 }
 
@@ -81,15 +103,28 @@ export function attachInboundRouter(opts: InboundRouterOptions): () => void {
   const { b2bua, clock, logger } = opts;
   const noAnswerMs = opts.noAnswerMs ?? 60_000;
 
-  const bridgeTo = (leg: InboundLeg, uri: string, target: TxTarget | undefined, to: string): void => {
+  const limiter = new TrunkCallLimiter();
+
+  const bridgeTo = (
+    leg: InboundLeg,
+    uri: string,
+    target: TxTarget | undefined,
+    to: string,
+    extra: { from?: string; headers?: { name: string; value: string }[]; release?: () => void } = {},
+  ): void => {
     const out = b2bua.call({
       uri,
       ...(target ? { target } : {}),
-      from: getHeader(leg.invite, 'From')?.replace(/;\s*tag=[^;]+/i, '') ?? '<sip:anonymous@invalid>',
+      from:
+        extra.from ??
+        getHeader(leg.invite, 'From')?.replace(/;\s*tag=[^;]+/i, '') ??
+        '<sip:anonymous@invalid>',
       to,
       noAnswerMs,
+      ...(extra.headers?.length ? { headers: extra.headers } : {}),
     });
-    new Bridge(leg, out);
+    const bridge = new Bridge(leg, out);
+    if (extra.release) bridge.on('ended', extra.release);
   };
 
   /** The best registered contact of an AOR in a tenant, with the flow to reach it. */
@@ -129,6 +164,13 @@ export function attachInboundRouter(opts: InboundRouterOptions): () => void {
       leg.reject(d.reason === 'unknown-number' ? 404 : 480);
       return;
     }
+    const release = d.trunkId ? limiter.acquire(d.trunkId, d.maxConcurrentCalls) : () => {};
+    if (!release) {
+      log.warn({ trunkId: d.trunkId, max: d.maxConcurrentCalls }, 'trunk at its concurrent-call limit');
+      leg.reject(503);
+      return;
+    }
+    leg.on('ended', release);
     const i = d.entryPoint.indexOf(':');
     const kind = d.entryPoint.slice(0, i);
     const target = d.entryPoint.slice(i + 1);
@@ -164,11 +206,31 @@ export function attachInboundRouter(opts: InboundRouterOptions): () => void {
       return;
     }
     const c = await contactOf(tenant, `sip:${user}@${domain}`);
-    if (!c) {
+    if (c) {
+      bridgeTo(leg, c.uri, c.target, getHeader(leg.invite, 'To') ?? `<${c.uri}>`);
+      return;
+    }
+    // not a registered user: an outside number goes out over the tenant's trunk
+    const plan = opts.outbound?.(tenant, user);
+    if (!plan) {
       leg.reject(404);
       return;
     }
-    bridgeTo(leg, c.uri, c.target, getHeader(leg.invite, 'To') ?? `<${c.uri}>`);
+    const release = limiter.acquire(plan.trunkId, plan.maxConcurrentCalls);
+    if (!release) {
+      logger.warn(
+        { trunkId: plan.trunkId, max: plan.maxConcurrentCalls },
+        'trunk at its concurrent-call limit',
+      );
+      leg.reject(503);
+      return;
+    }
+    leg.on('ended', release);
+    bridgeTo(leg, plan.uri, plan.target, `<sip:${plan.number}@${plan.target.host}>`, {
+      from: plan.from,
+      headers: plan.headers,
+      release,
+    });
   };
 
   const onIncoming = (leg: InboundLeg): void => {

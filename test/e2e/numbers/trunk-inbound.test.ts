@@ -225,6 +225,35 @@ describe('inbound calls from a trunk routed by called number (SIPp against the f
     await callReaches(port, '01055500100', '4005550100');
   });
 
+  it('an agent dialling a mobile number goes out over the demo trunk with its caller ID', async () => {
+    const port = await freeUdpPort();
+    await register('1003', port);
+    const carrier = sipp({
+      scenario: 'trunk-carrier-uas.xml',
+      port: carrierPort,
+      calls: 1,
+      cwd: scratch.dir,
+      timeoutS: 20,
+    });
+    const agent = await sipp({
+      scenario: 'server-uac-auth.xml',
+      port,
+      remote: `127.0.0.1:${sipPort}`,
+      service: '13800138000',
+      calls: 1,
+      cwd: scratch.dir,
+      timeoutS: 20,
+      extra: ['-key', 'domain', domain, '-key', 'caller', '1003', '-au', '1003', '-ap', 'Demo@2026'],
+    }).done;
+    const carried = await carrier.done;
+    assert.deepEqual(sippTotals(agent.stdout), { ok: 1, failed: 0 }, agent.stdout.slice(-2000));
+    assert.deepEqual(
+      sippTotals(carried.stdout),
+      { ok: 1, failed: 0 },
+      carried.stdout.slice(-2000) + carried.stderr,
+    );
+  });
+
   it('a number that is not ours gets 404', async () => {
     await rejected404('01099999999');
   });
