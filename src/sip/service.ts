@@ -11,6 +11,7 @@ import type { Logger } from '../kernel/logger.js';
 import { B2bua } from './b2bua/b2bua.js';
 import { Bridge } from './b2bua/bridge.js';
 import type { InboundLeg } from './b2bua/inbound-leg.js';
+import { blindTransfer } from './b2bua/transfer.js';
 import type { MediaPort } from './b2bua/types.js';
 import { getHeader } from './message.js';
 import { Authenticator } from './registrar/authenticator.js';
@@ -129,40 +130,73 @@ export async function startSipService(opts: SipServiceOptions): Promise<SipServi
     },
   });
 
+  /** Static route for the user part, else the best registered contact of user@domain in the tenant. */
+  const resolve = async (
+    user: string,
+    domain: string,
+    callerTenant: unknown,
+  ): Promise<{ uri: string; target?: TxTarget } | undefined> => {
+    const fixed = config.routes?.[user];
+    if (fixed) return { uri: fixed };
+    const tenant = await opts.users.tenantOfDomain?.(domain);
+    if (!tenant || (callerTenant !== undefined && callerTenant !== tenant)) return undefined;
+    const bindings = await opts.locations.lookup(tenant, `sip:${user}@${domain}`, clock.now());
+    const b = bindings.sort((x, y) => (y.q ?? 1) - (x.q ?? 1))[0];
+    if (!b) return undefined;
+    const target: TxTarget = {
+      transport: b.source.transport,
+      host: b.source.remoteAddress,
+      port: b.source.remotePort,
+    };
+    if (b.source.connectionId !== undefined) target.connectionId = b.source.connectionId;
+    return { uri: b.contact, target };
+  };
+
   const route = async (leg: InboundLeg): Promise<void> => {
     const ruri = parseUriLite(leg.invite.uri);
-    const user = ruri.user ?? '';
-    const fixed = config.routes?.[user];
-    let uri: string | undefined;
-    let target: TxTarget | undefined;
-    if (fixed) uri = fixed;
-    else {
-      const toUri = parseUriLite(uriOfNameAddr(getHeader(leg.invite, 'To') ?? ''));
-      const domain = leg.identity?.domain ? String(leg.identity.domain) : toUri.host;
-      const tenant = await opts.users.tenantOfDomain?.(domain);
-      const callerTenant = leg.identity?.tenantId;
-      if (tenant && (callerTenant === undefined || callerTenant === tenant)) {
-        const bindings = await opts.locations.lookup(tenant, `sip:${user}@${domain}`, clock.now());
-        const b = bindings.sort((x, y) => (y.q ?? 1) - (x.q ?? 1))[0];
-        if (b) {
-          uri = b.contact;
-          target = { transport: b.source.transport, host: b.source.remoteAddress, port: b.source.remotePort };
-          if (b.source.connectionId !== undefined) target.connectionId = b.source.connectionId;
-        }
-      }
-    }
-    if (!uri) {
+    const toUri = parseUriLite(uriOfNameAddr(getHeader(leg.invite, 'To') ?? ''));
+    const domain = leg.identity?.domain ? String(leg.identity.domain) : toUri.host;
+    const dest = await resolve(ruri.user ?? '', domain, leg.identity?.tenantId);
+    if (!dest) {
       leg.reject(404);
       return;
     }
+    const from = getHeader(leg.invite, 'From')?.replace(/;\s*tag=[^;]+/i, '') ?? '<sip:anonymous@invalid>';
     const out = b2bua.call({
-      uri,
-      ...(target ? { target } : {}),
-      from: getHeader(leg.invite, 'From')?.replace(/;\s*tag=[^;]+/i, '') ?? '<sip:anonymous@invalid>',
-      to: getHeader(leg.invite, 'To') ?? `<${uri}>`,
+      uri: dest.uri,
+      ...(dest.target ? { target: dest.target } : {}),
+      from,
+      to: getHeader(leg.invite, 'To') ?? `<${dest.uri}>`,
       noAnswerMs: config.noAnswerMs ?? 60_000,
     });
-    new Bridge(leg, out);
+    const onRefer = (bridge: Bridge) => {
+      bridge.on('refer', (transferor, referTo) => {
+        void (async () => {
+          const t = parseUriLite(referTo);
+          const to = await resolve(
+            t.user ?? '',
+            t.host === config.host ? domain : t.host,
+            leg.identity?.tenantId,
+          );
+          const call = to
+            ? {
+                uri: to.uri,
+                ...(to.target ? { target: to.target } : {}),
+                from,
+                to: `<${referTo}>`,
+                noAnswerMs: config.noAnswerMs ?? 60_000,
+              }
+            : undefined;
+          if (!call) {
+            await transferor.notifyRefer(404, 'Not Found', true);
+            return;
+          }
+          const r = await blindTransfer({ b2bua, bridge, transferor, call });
+          if (r.bridge) onRefer(r.bridge);
+        })().catch((err: unknown) => logger.warn({ err }, 'sip transfer failed'));
+      });
+    };
+    onRefer(new Bridge(leg, out));
   };
   if (config.autoBridge !== false) {
     b2bua.on('incoming', (leg) => {

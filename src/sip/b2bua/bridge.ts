@@ -5,10 +5,9 @@
  * either side ends the other (CANCEL or BYE); hold/resume on one side is passed to the other.
  */
 import { TypedEmitter } from '../../kernel/events.js';
-import type { InboundLeg } from './inbound-leg.js';
+import { InboundLeg } from './inbound-leg.js';
 import type { Leg } from './leg.js';
-import type { OutboundLeg } from './outbound-leg.js';
-import type { LegEnd } from './types.js';
+import type { LegEnd, LegEvents } from './types.js';
 
 export type BridgeEvents = {
   answered: [];
@@ -25,39 +24,58 @@ export function failureCodeForA(end: LegEnd): number {
 }
 
 export class Bridge extends TypedEmitter<BridgeEvents> {
-  readonly a: InboundLeg;
-  readonly b: OutboundLeg;
+  readonly a: Leg;
+  readonly b: Leg;
   #ended = false;
+  readonly #off: (() => void)[] = [];
 
-  constructor(a: InboundLeg, b: OutboundLeg) {
+  /**
+   * `a` is usually the inbound leg still ringing and `b` the outbound leg; both may also be
+   * legs that are already answered (re-bridging after a transfer), in any direction.
+   */
+  constructor(a: Leg, b: Leg) {
     super();
     this.a = a;
     this.b = b;
-    b.on('ringing', () => a.ring());
-    b.on('early-media', () => void a.progress());
-    b.on('answered', () => {
-      void a.answer().then(() => this.safeEmit('answered'));
+    const inbound = a instanceof InboundLeg ? a : undefined;
+    const on = this.#on.bind(this);
+    on(b, 'ringing', () => inbound?.ring());
+    on(b, 'early-media', () => void inbound?.progress());
+    on(b, 'answered', () => {
+      if (!inbound) return;
+      void inbound.answer().then(() => this.safeEmit('answered'));
     });
-    b.on('ended', (end) => {
-      if (a.state === 'calling' || a.state === 'early') a.reject(failureCodeForA(end));
-      else void a.hangup();
+    on(b, 'ended', (end: LegEnd) => {
       this.#end('b', end);
+      if (inbound && (a.state === 'calling' || a.state === 'early')) inbound.reject(failureCodeForA(end));
+      else void a.hangup();
     });
-    a.on('ended', (end) => {
-      void b.hangup(end.reason === 'cancelled' ? 'cancelled' : 'local-hangup');
+    on(a, 'ended', (end: LegEnd) => {
       this.#end('a', end);
+      void b.hangup(end.reason === 'cancelled' ? 'cancelled' : 'local-hangup');
     });
-    a.on('held', () => void b.hold());
-    a.on('resumed', () => void b.resume());
-    b.on('held', () => void a.hold());
-    b.on('resumed', () => void a.resume());
-    a.on('refer', (t) => this.safeEmit('refer', a, t));
-    b.on('refer', (t) => this.safeEmit('refer', b, t));
+    on(a, 'held', () => void b.hold());
+    on(a, 'resumed', () => void b.resume());
+    on(b, 'held', () => void a.hold());
+    on(b, 'resumed', () => void a.resume());
+    on(a, 'refer', (t: string) => this.safeEmit('refer', a, t));
+    on(b, 'refer', (t: string) => this.safeEmit('refer', b, t));
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: listener arguments differ per event
+  #on(leg: Leg, event: keyof LegEvents, fn: (...args: any[]) => void): void {
+    this.#off.push(leg.on(event, fn as never));
+  }
+
+  /** Stop joining the two legs (e.g. before re-bridging one of them after a transfer). */
+  detach(): void {
+    for (const off of this.#off.splice(0)) off();
   }
 
   #end(who: 'a' | 'b', end: LegEnd): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.detach();
     this.safeEmit('ended', who, end);
   }
 }

@@ -87,7 +87,7 @@ describe('SIPp through the B2BUA', () => {
     assert.deepEqual(r.uas.totals, { ok: 3, failed: 0 });
   });
 
-  it('REFER is accepted with 202 and followed by a NOTIFY sipfrag', async () => {
+  it('REFER is accepted with 202, then NOTIFY 100 Trying and a final NOTIFY (target not routable: 404)', async () => {
     const r = await callThrough({ uac: 'uac-refer.xml', uas: 'uas', calls: 3 });
     assert.deepEqual(r.uac.totals, { ok: 3, failed: 0 }, r.uac.stdout.slice(-2000));
     assert.deepEqual(r.uas.totals, { ok: 3, failed: 0 });
@@ -105,5 +105,42 @@ describe('SIPp with packet loss', () => {
     });
     assert.equal(r.uac.totals.ok + r.uac.totals.failed, 20);
     assert.equal(r.uac.totals.failed, 0, r.uac.stdout.slice(-2000));
+  });
+});
+
+describe('SIPp blind transfer through the B2BUA', () => {
+  it('caller REFERs the callee to a second UAS: NOTIFY 200, callee and target are bridged until the target hangs up', async () => {
+    const uacPort = await freeUdpPort();
+    const uasPort = await freeUdpPort();
+    const targetPort = await freeUdpPort();
+    const scratch = scratchDir();
+    const svc = await startService({
+      trunks: [{ host: '127.0.0.1', port: uacPort }],
+      routes: { service: `sip:uas@127.0.0.1:${uasPort}`, transfer: `sip:target@127.0.0.1:${targetPort}` },
+    });
+    try {
+      const uas = sipp({ scenario: 'uas', port: uasPort, calls: 2, cwd: scratch.dir });
+      const target = sipp({ scenario: 'uas-answer-bye.xml', port: targetPort, calls: 2, cwd: scratch.dir });
+      const uac = sipp({
+        scenario: 'uac-refer-ok.xml',
+        port: uacPort,
+        remote: `127.0.0.1:${svc.port}`,
+        service: 'service',
+        calls: 2,
+        rate: 1,
+        cwd: scratch.dir,
+      });
+      const [a, b, c] = await Promise.all([uac.done, uas.done, target.done]);
+      assert.deepEqual(sippTotals(a.stdout), { ok: 2, failed: 0 }, a.stdout.slice(-2000));
+      assert.deepEqual(
+        sippTotals(b.stdout),
+        { ok: 2, failed: 0 },
+        'the callee got its BYE once the target hung up',
+      );
+      assert.deepEqual(sippTotals(c.stdout), { ok: 2, failed: 0 });
+    } finally {
+      await svc.close();
+      scratch.remove();
+    }
   });
 });
