@@ -154,23 +154,7 @@ export function parseUriLite(uri: string): UriLite {
   };
 }
 
-let counter = 0;
-function rand(): string {
-  counter = (counter + 1) >>> 0;
-  return Math.random().toString(36).slice(2, 10) + counter.toString(36);
-}
-
-export function newBranch(): string {
-  return MAGIC_COOKIE + rand();
-}
-
-export function newTag(): string {
-  return rand();
-}
-
-export function newCallId(host: string): string {
-  return `${rand()}${rand()}@${host}`;
-}
+export { newBranch, newCallId, newTag } from '../headers/ids.js';
 
 /** `branch` has the RFC 3261 magic cookie (so it is globally unique per transaction). */
 export function isRfc3261Branch(branch: string | undefined): branch is string {
