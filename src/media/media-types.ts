@@ -8,6 +8,8 @@
  * Everything here is structured-clone safe so a worker can later be a process on another host.
  */
 
+import type { MessagePort } from 'node:worker_threads';
+
 export type EndpointKind = 'rtp' | 'webrtc';
 export type MediaCodecName = 'PCMU' | 'PCMA';
 export type ConferenceRole = 'normal' | 'listen' | 'whisper' | 'barge';
@@ -84,7 +86,15 @@ export interface MediaRequestMap {
   ENDPOINT_SET_REMOTE: { body: RtpRemote | WebRtcRemote; reply: { sdp?: string } };
   ENDPOINT_CLOSE: { body: Record<string, never>; reply: Record<string, never> };
   ENDPOINT_STATS: { body: Record<string, never>; reply: EndpointStats };
-  BRIDGE_CREATE: { body: { a: string; b: string }; reply: { mode: BridgeMode } };
+  /**
+   * Both legs on this worker, or (with `peer`) one half of a bridge across two workers: this worker
+   * holds leg `peer.side` and exchanges packets with the other half over `peer.port` (worker
+   * threads only: a MessagePort is transferred, not cloned).
+   */
+  BRIDGE_CREATE: {
+    body: { a: string; b: string; peer?: { side: 'a' | 'b'; port: MessagePort; codec: MediaCodecName } };
+    reply: { mode: BridgeMode };
+  };
   BRIDGE_CLOSE: { body: Record<string, never>; reply: Record<string, never> };
   CONFERENCE_CREATE: { body: Record<string, never>; reply: Record<string, never> };
   /** Adds a member or changes its role; a whisperer talks only to `whisperTo` (a member). */

@@ -12,6 +12,7 @@ import type {
   EndpointKind,
   EndpointLostReason,
   EndpointStats,
+  MediaCodecName,
   MediaEventMap,
   RecordStoppedBody,
   RtpRemote,
@@ -57,6 +58,8 @@ export class MediaEndpoint extends MediaObject {
   readonly rtpPort: number;
   readonly rtcpPort: number;
   readonly ssrc: number;
+  /** Codec set by the last setRemote (WebRTC legs: PCMU until negotiated). */
+  codec: MediaCodecName = 'PCMU';
 
   constructor(
     init: {
@@ -79,6 +82,7 @@ export class MediaEndpoint extends MediaObject {
 
   async setRemote(remote: Omit<RtpRemote, 'kind'>): Promise<void> {
     await this.channel.request('ENDPOINT_SET_REMOTE', this.id, { kind: 'rtp', ...remote });
+    this.codec = remote.codec;
   }
 
   /**
@@ -145,20 +149,30 @@ export class MediaBridge extends MediaObject {
   readonly mode: BridgeMode;
   readonly a: string;
   readonly b: string;
+  /** The second worker's channel when the legs live on two workers. */
+  readonly #other: Channel | undefined;
 
   constructor(
     init: { id: string; workerId: number; mode: BridgeMode; a: string; b: string },
     channel: Channel,
+    other?: Channel,
   ) {
     super(init.id, init.workerId, channel);
     this.mode = init.mode;
     this.a = init.a;
     this.b = init.b;
+    this.#other = other;
+  }
+
+  get crossWorker(): boolean {
+    return this.#other !== undefined;
   }
 
   async close(): Promise<void> {
     if (!this.markClosed()) return;
-    await this.channel.request('BRIDGE_CLOSE', this.id, {}).catch(() => {});
+    await Promise.all(
+      [this.channel, this.#other].map((c) => c?.request('BRIDGE_CLOSE', this.id, {}).catch(() => {})),
+    );
   }
 
   /** Closed on the worker side already (a leg closed, or the worker died). */

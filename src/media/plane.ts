@@ -7,12 +7,13 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { isSwbError, SwbError } from '../kernel/errors.js';
 import { TypedEmitter } from '../kernel/events.js';
 import { newId } from '../kernel/ids.js';
 import { type Logger, silentLogger } from '../kernel/logger.js';
-import type { EndpointKind, MediaEventMap } from './media-types.js';
+import type { BridgeMode, EndpointKind, MediaEventMap } from './media-types.js';
 import { MediaBridge, MediaConference, MediaEndpoint, MediaRecording } from './plane-objects.js';
 import { PortAllocator } from './ports.js';
 import { WorkerHandle } from './worker/worker-handle.js';
@@ -218,23 +219,60 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
     }
   }
 
-  /** Bridges two endpoints of the same worker (packet relay; transcodes G.711 if codecs differ). */
+  /**
+   * Bridges two endpoints (packet relay; G.711 transcoded if the codecs differ). Legs on one worker
+   * relay directly; legs on two workers exchange packets over a MessageChannel (a copy and a
+   * message per packet: create legs `near` each other when you can).
+   */
   async bridge(a: MediaEndpoint, b: MediaEndpoint): Promise<MediaBridge> {
-    const slot = this.#endpointSlot.get(a.id);
-    if (!slot || slot !== this.#endpointSlot.get(b.id) || !slot.handle) {
+    const slotA = this.#endpointSlot.get(a.id);
+    const slotB = this.#endpointSlot.get(b.id);
+    if (!slotA?.handle || !slotB?.handle || a.closed || b.closed) {
       throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
         method: 'BRIDGE_CREATE',
-        reason: 'both endpoints must be open and on the same worker (create the second with near)',
+        reason: 'both endpoints must be open',
       });
     }
     const id = `br_${newId('leg').slice(4)}`;
-    const r = await slot.handle.channel.request('BRIDGE_CREATE', id, { a: a.id, b: b.id });
+    const ca = slotA.handle.channel;
+    const cb = slotB.handle.channel;
+    let mode: BridgeMode;
+    if (slotA === slotB) {
+      mode = (await ca.request('BRIDGE_CREATE', id, { a: a.id, b: b.id })).mode;
+    } else {
+      const { port1, port2 } = new MessageChannel();
+      const results = await Promise.allSettled([
+        ca.request(
+          'BRIDGE_CREATE',
+          id,
+          { a: a.id, b: b.id, peer: { side: 'a', port: port1, codec: b.codec } },
+          { transfer: [port1] },
+        ),
+        cb.request(
+          'BRIDGE_CREATE',
+          id,
+          { a: a.id, b: b.id, peer: { side: 'b', port: port2, codec: a.codec } },
+          { transfer: [port2] },
+        ),
+      ]);
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) {
+        await Promise.all([ca, cb].map((c) => c.request('BRIDGE_CLOSE', id, {}).catch(() => {})));
+        throw (failed as PromiseRejectedResult).reason;
+      }
+      mode = (results[0] as PromiseFulfilledResult<{ mode: BridgeMode }>).value.mode;
+    }
     const br = new MediaBridge(
-      { id, workerId: slot.handle.workerId, mode: r.mode, a: a.id, b: b.id },
-      slot.handle.channel,
+      { id, workerId: slotA.handle.workerId, mode, a: a.id, b: b.id },
+      ca,
+      slotA === slotB ? undefined : cb,
     );
-    slot.bridges.set(id, br);
-    br.on('@close', () => slot.bridges.delete(id));
+    slotA.bridges.set(id, br);
+    slotB.bridges.set(id, br);
+    br.on('@close', () => {
+      slotA.bridges.delete(id);
+      slotB.bridges.delete(id);
+    });
     const onLegClose = () => br.parentClosed();
     a.once('@close', onLegClose);
     b.once('@close', onLegClose);

@@ -9,6 +9,7 @@
  *   never overtakes the reply that created its target: the awaiting code has run and subscribed
  *   by the time the event is delivered.
  */
+import type { TransferListItem } from 'node:worker_threads';
 import type { Clock, TimerHandle } from '../../kernel/clock.js';
 import { ERROR_CODES, type ErrorCode, SwbError } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/logger.js';
@@ -25,7 +26,8 @@ import {
 
 /** How a channel reaches the other side (a worker's MessagePort, a socket, or a fake in tests). */
 export interface ChannelTransport {
-  send(msg: MediaRequest): void;
+  /** `transfer`: objects moved, not copied (MessagePorts for cross-worker bridges). */
+  send(msg: MediaRequest, transfer?: readonly TransferListItem[]): void;
 }
 
 export interface ChannelOptions {
@@ -101,7 +103,7 @@ export class Channel {
     method: M,
     target: string,
     body: MediaRequestBody<M>,
-    opts: { timeoutMs?: number } = {},
+    opts: { timeoutMs?: number; transfer?: readonly TransferListItem[] } = {},
   ): Promise<MediaReplyBody<M>> {
     if (this.#closed) return Promise.reject(new SwbError('SWB_CHANNEL_CLOSED', { method, target }));
     this.#nextId = this.#nextId >= MAX_ID ? 1 : this.#nextId + 1;
@@ -121,7 +123,7 @@ export class Channel {
         timer,
       });
       try {
-        this.#transport.send({ id, method, target, body } as MediaRequest);
+        this.#transport.send({ id, method, target, body } as MediaRequest, opts.transfer);
       } catch (err) {
         this.#pending.delete(id);
         this.#clock.clearTimer(timer);

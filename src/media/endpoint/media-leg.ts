@@ -71,7 +71,14 @@ export function newCounters(): EndpointCounters {
   };
 }
 
-export abstract class MediaLeg {
+/** What relaying needs to know about where a packet comes from (a leg, or a leg on another worker). */
+export interface RelaySource {
+  readonly codec: MediaCodecName;
+  readonly telephoneEventPt: number;
+  sourceKey(ssrc: number): number;
+}
+
+export abstract class MediaLeg implements RelaySource {
   readonly id: string;
   readonly out: OutStream;
   readonly recv = new ReceiverStats();
@@ -181,7 +188,7 @@ export abstract class MediaLeg {
    * Sends a packet relayed from `from` (its Buffer, header parsed into `h`): re-stamps SSRC/seq/ts
    * into our stream, maps the payload type, transcodes G.711 if the codecs differ.
    */
-  relay(from: MediaLeg, buf: Buffer, h: RtpHeader, nowMs: number): void {
+  relay(from: RelaySource, buf: Buffer, h: RtpHeader, nowMs: number): void {
     if (this.#closed || !this.remoteSet || this.relayMuted || this.sendingDtmf) return;
     const inPt = h.payloadType;
     let outPt: number;

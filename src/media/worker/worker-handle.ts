@@ -3,7 +3,7 @@
  * the Channel to it, and reports its death (exit or uncaught error) exactly once. On death the
  * channel closes, so every pending request rejects with SWB_CHANNEL_CLOSED.
  */
-import { Worker } from 'node:worker_threads';
+import { type TransferListItem, Worker } from 'node:worker_threads';
 import type { Clock } from '../../kernel/clock.js';
 import { SwbError } from '../../kernel/errors.js';
 import { TypedEmitter } from '../../kernel/events.js';
@@ -43,7 +43,10 @@ export class WorkerHandle extends TypedEmitter<WorkerHandleEvents> {
     this.#worker = worker;
     this.#logger = opts.logger;
     this.channel = new Channel({
-      transport: { send: (m: MediaRequest) => worker.postMessage(m) },
+      transport: {
+        send: (m: MediaRequest, transfer?: readonly TransferListItem[]) =>
+          worker.postMessage(m, transfer as TransferListItem[] | undefined),
+      },
       clock: opts.clock,
       timeoutMs: opts.requestTimeoutMs ?? 5000,
       logger: opts.logger,

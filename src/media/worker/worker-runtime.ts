@@ -13,6 +13,7 @@ import { Conference } from './conference.js';
 import { DtmfTap } from './dtmf-tap.js';
 import { LegPlayer } from './leg-player.js';
 import { LegRecording } from './leg-recording.js';
+import { RemoteBridgeHalf } from './remote-bridge.js';
 import { Ticker } from './ticker.js';
 
 const HOUSEKEEPING_TICKS = 5;
@@ -32,7 +33,7 @@ export class WorkerRuntime {
   readonly workerId: number;
   readonly #opts: WorkerRuntimeOptions;
   readonly endpoints = new Map<string, MediaLeg>();
-  readonly bridges = new Map<string, Bridge>();
+  readonly bridges = new Map<string, Bridge | RemoteBridgeHalf>();
   readonly recordings = new Map<string, LegRecording>();
   readonly #dtmf = new Map<string, DtmfTap>();
   readonly #players = new Map<string, LegPlayer>();
@@ -159,6 +160,30 @@ export class WorkerRuntime {
       }
       case 'BRIDGE_CREATE': {
         if (this.bridges.has(t)) throw new SwbError('SWB_CONFLICT', { resource: `bridge ${t}` });
+        const peer = req.body.peer;
+        if (peer) {
+          const leg = this.#endpoint(peer.side === 'a' ? req.body.a : req.body.b);
+          if (leg.sink) {
+            peer.port.close();
+            throw new SwbError('SWB_MEDIA_BAD_REQUEST', {
+              method: req.method,
+              reason: `endpoint ${leg.id} is already bridged`,
+            });
+          }
+          const clock = this.#opts.clock;
+          const half = new RemoteBridgeHalf(
+            t,
+            leg,
+            peer.port,
+            peer.codec,
+            () => clock.monotonic(),
+            () => {
+              if (this.bridges.get(t) === half) this.bridges.delete(t);
+            },
+          );
+          this.bridges.set(t, half);
+          return { mode: half.mode };
+        }
         const b = new Bridge(t, this.#endpoint(req.body.a), this.#endpoint(req.body.b));
         this.bridges.set(t, b);
         return { mode: b.mode };
