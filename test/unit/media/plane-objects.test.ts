@@ -155,4 +155,21 @@ describe('MediaRecording and MediaBridge', () => {
       ['BRIDGE_CLOSE br_2'],
     );
   });
+
+  it('a bridge across two workers tells both workers when it closes', async () => {
+    const one = fakeChannel();
+    const two = fakeChannel();
+    const br = new MediaBridge(
+      { id: 'br_3', workerId: 0, mode: 'relay', a: 'x', b: 'y' },
+      one.channel,
+      two.channel,
+    );
+    assert.equal(br.crossWorker, true);
+    await br.close();
+    await br.close();
+    assert.deepEqual(
+      [...one.sent, ...two.sent].map((s) => `${s.method} ${s.target}`),
+      ['BRIDGE_CLOSE br_3', 'BRIDGE_CLOSE br_3'],
+    );
+  });
 });
