@@ -35,6 +35,12 @@ export interface SipServiceConfig {
   host: string;
   udpPort?: number;
   tcpPort?: number;
+  /** TLS and secure WebSocket listeners need a certificate and key (PEM). */
+  tlsPort?: number;
+  wsPort?: number;
+  wssPort?: number;
+  tlsCert?: string | Buffer;
+  tlsKey?: string | Buffer;
   /** Addresses whose requests need no digest auth (IP-authenticated trunks). */
   trunks?: TrunkAddress[];
   /** Request-URI user → target URI, for calls that do not go to a registered user. */
@@ -91,6 +97,17 @@ export async function startSipService(opts: SipServiceOptions): Promise<SipServi
       logger,
       ...(config.udpPort !== undefined ? { udp: { host: config.host, port: config.udpPort } } : {}),
       ...(config.tcpPort !== undefined ? { tcp: { host: config.host, port: config.tcpPort } } : {}),
+      ...(config.wsPort !== undefined ? { ws: { host: config.host, port: config.wsPort } } : {}),
+      ...(config.tlsCert !== undefined && config.tlsKey !== undefined
+        ? {
+            ...(config.tlsPort !== undefined
+              ? { tls: { host: config.host, port: config.tlsPort, cert: config.tlsCert, key: config.tlsKey } }
+              : {}),
+            ...(config.wssPort !== undefined
+              ? { wss: { host: config.host, port: config.wssPort, cert: config.tlsCert, key: config.tlsKey } }
+              : {}),
+          }
+        : {}),
     }));
   const guard = new SecurityGuard({
     clock,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { systemClock } from '../../../src/kernel/clock.js';
@@ -9,6 +10,9 @@ import { parseMessage, serializeMessage } from '../../../src/sip/parser.js';
 import { computeHa1, expectedResponse } from '../../../src/sip/registrar/digest-auth.js';
 import { InMemoryLocationStore, InMemoryUserDirectory } from '../../../src/sip/registrar/ports.js';
 import { startSipService } from '../../../src/sip/service.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the ws package ships no types here
+const WebSocket = createRequire(import.meta.url)('ws') as any;
 
 async function service() {
   const users = new InMemoryUserDirectory();
@@ -147,6 +151,51 @@ describe('SIP service on real sockets', () => {
       assert.equal(r.status, 200);
       sock.destroy();
     } finally {
+      await svc.close();
+    }
+  });
+
+  it('answers OPTIONS and challenges REGISTER over WebSocket (RFC 7118)', async () => {
+    const users = new InMemoryUserDirectory();
+    users.add('sip.test', '1001', 'pw', 'tenant-x');
+    const svc = await startSipService({
+      config: { host: '127.0.0.1', wsPort: 0 },
+      clock: systemClock,
+      logger: silentLogger,
+      users,
+      locations: new InMemoryLocationStore(),
+    });
+    const port = svc.listening().find((l) => l.transport === 'ws')!.localPort;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}`, 'sip');
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      const got: SipResponse[] = [];
+      const next = () =>
+        new Promise<SipResponse>((resolve) => {
+          ws.once('message', (d: Buffer) => resolve(parseMessage(Buffer.from(d)) as SipResponse));
+        });
+      let p = next();
+      ws.send(serializeMessage(req('OPTIONS', 'WS' as 'TCP', 50000)).toString());
+      got.push(await p);
+      p = next();
+      ws.send(
+        serializeMessage(
+          req('REGISTER', 'WS' as 'TCP', 50000, [
+            ['Contact', '<sip:1001@df7jal23ls0d.invalid;transport=ws>'],
+          ]),
+        ).toString(),
+      );
+      got.push(await p);
+      assert.deepEqual(
+        got.map((r) => r.status),
+        [200, 401],
+        got.map((r) => r.reason).join(),
+      );
+    } finally {
+      ws.close();
       await svc.close();
     }
   });
