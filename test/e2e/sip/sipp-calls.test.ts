@@ -14,6 +14,8 @@ async function callThrough(opts: {
   extra?: string[];
   noAnswerMs?: number;
   uasExtra?: string[];
+  /** The caller uses TCP (SIPp -t t1) towards the B2BUA; the callee stays on UDP. */
+  uacTcp?: boolean;
 }) {
   const uacPort = await freeUdpPort();
   const uasPort = await freeUdpPort();
@@ -21,10 +23,15 @@ async function callThrough(opts: {
   let svc: Running | undefined;
   try {
     svc = await startService({
-      trunks: [{ host: '127.0.0.1', port: uacPort }],
+      // a TCP client's source port is ephemeral, so the TCP variant trusts the address alone
+      trunks: [opts.uacTcp ? { host: '127.0.0.1' } : { host: '127.0.0.1', port: uacPort }],
       routes: { service: `sip:uas@127.0.0.1:${uasPort}` },
       noAnswerMs: opts.noAnswerMs ?? 30_000,
+      ...(opts.uacTcp ? { tcpPort: 0 } : {}),
     });
+    const servicePort = opts.uacTcp
+      ? svc.svc.listening().find((l) => l.transport === 'tcp')!.localPort
+      : svc.port;
     const uas = sipp({
       scenario: opts.uas,
       port: uasPort,
@@ -35,15 +42,21 @@ async function callThrough(opts: {
     const uac = sipp({
       scenario: opts.uac,
       port: uacPort,
-      remote: `127.0.0.1:${svc.port}`,
+      remote: `127.0.0.1:${servicePort}`,
       service: 'service',
       calls: opts.calls,
       rate: opts.rate ?? 10,
       cwd: scratch.dir,
-      extra: opts.extra ?? [],
+      extra: [...(opts.uacTcp ? ['-t', 't1'] : []), ...(opts.extra ?? [])],
     });
     const [a, b] = await Promise.all([uac.done, uas.done]);
-    return { uac: { ...a, totals: sippTotals(a.stdout) }, uas: { ...b, totals: sippTotals(b.stdout) }, svc };
+    const dialogs = svc.svc.stack.dialogCount;
+    return {
+      uac: { ...a, totals: sippTotals(a.stdout) },
+      uas: { ...b, totals: sippTotals(b.stdout) },
+      svc,
+      dialogs,
+    };
   } finally {
     await svc?.close();
     scratch.remove();
@@ -56,6 +69,14 @@ describe('SIPp through the B2BUA', () => {
     assert.deepEqual(r.uac.totals, { ok: 10, failed: 0 }, r.uac.stdout.slice(-2000));
     assert.deepEqual(r.uas.totals, { ok: 10, failed: 0 });
     assert.equal(r.uac.code, 0);
+    assert.equal(r.dialogs, 0, 'every dialog is gone after the calls');
+  });
+
+  it('caller over TCP, callee over UDP: 5 calls', async () => {
+    const r = await callThrough({ uac: 'uac', uas: 'uas', calls: 5, uacTcp: true });
+    assert.deepEqual(r.uac.totals, { ok: 5, failed: 0 }, r.uac.stdout.slice(-2000));
+    assert.deepEqual(r.uas.totals, { ok: 5, failed: 0 });
+    assert.equal(r.dialogs, 0);
   });
 
   it('486 from the callee reaches the caller', async () => {
