@@ -11,6 +11,7 @@ import type { TransportKind, TxTarget } from '../transaction/types.js';
 import { newCallId, newTag, parseUriLite, toTag, uriOfNameAddr } from '../transaction/util.js';
 import { Leg, sessionExpires } from './leg.js';
 import type { MediaPort } from './types.js';
+import { authorizationFor, type UacCredentials } from './uac-auth.js';
 
 export interface OutboundOptions {
   /** Request-URI, e.g. the registered contact or `sip:+331…@trunk`. */
@@ -24,6 +25,8 @@ export interface OutboundOptions {
   /** No-answer timeout in ms (default 60 s). */
   noAnswerMs?: number;
   headers?: { name: string; value: string }[];
+  /** Answer 401/407 challenges from the target (a carrier, another registrar) with these. */
+  credentials?: UacCredentials;
 }
 
 export function targetOfUri(uri: string): TxTarget {
@@ -42,6 +45,8 @@ export class OutboundLeg extends Leg {
   #gotProvisional = false;
   #cancelRequested = false;
   #redirects = 0;
+  #cseq = 0;
+  #authTries = 0;
   #noAnswer: ReturnType<SipStack['clock']['setTimer']> | undefined;
 
   constructor(stack: SipStack, opts: OutboundOptions, media?: MediaPort) {
@@ -64,16 +69,18 @@ export class OutboundLeg extends Leg {
     this.#sendInvite(this.opts.uri, sdp);
   }
 
-  #sendInvite(uri: string, sdp: string): void {
+  #sendInvite(uri: string, sdp: string, extra: { name: string; value: string }[] = []): void {
+    this.#cseq++;
     const local = this.stack.localAddress(this.#target.transport);
     const headers = [
       { name: 'From', value: `${this.opts.from};tag=${this.localTag}` },
       { name: 'To', value: this.opts.to },
       { name: 'Call-ID', value: this.callId },
-      { name: 'CSeq', value: `${1 + this.#redirects} INVITE` },
+      { name: 'CSeq', value: `${this.#cseq} INVITE` },
       { name: 'Contact', value: contactFor(local.host, local.port, this.#target.transport) },
       { name: 'Allow', value: 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, REFER, NOTIFY' },
       ...(this.opts.headers ?? []),
+      ...extra,
       { name: 'Content-Type', value: 'application/sdp' },
     ];
     const req: SipRequest = {
@@ -140,6 +147,17 @@ export class OutboundLeg extends Leg {
       else if (se?.refresher === 'uas') this.armSessionTimer(se.interval);
       this.safeEmit('answered', res.body.toString());
       return;
+    }
+    if ((s === 401 || s === 407) && this.opts.credentials && this.#authTries < 1 && !this.#cancelRequested) {
+      const auth = authorizationFor(req, res, this.opts.credentials);
+      if (auth) {
+        this.#authTries++;
+        this.dialog?.terminate('auth');
+        this.dialog = undefined;
+        this.#gotProvisional = false;
+        this.#sendInvite(req.uri, req.body.toString(), [auth]);
+        return;
+      }
     }
     if (s < 400 && this.#redirects < 3 && !this.#cancelRequested) {
       const contact = getHeaders(res, 'Contact')[0];

@@ -173,4 +173,34 @@ describe('startSipService: INVITE authorization and routing', () => {
     assert.equal(t.got.length, 0);
     t.close();
   });
+
+  it('an outbound leg with credentials answers the 401 (SHA-256 preferred) and gets through; without them it ends with 401', async () => {
+    const t = await setup();
+    const phone = t.net.stack('127.0.0.1', 5075);
+    const ua = new B2bua(phone.stack);
+    const opts = {
+      uri: 'sip:1002@a.example',
+      target: SVC,
+      from: '<sip:1001@a.example>',
+      to: '<sip:1002@a.example>',
+    };
+    const withCreds = ua.call({ ...opts, credentials: { username: '1001', password: 'pw1' } });
+    const answered: string[] = [];
+    withCreds.on('answered', () => answered.push('ok'));
+    await run(t.net, 1000);
+    assert.deepEqual(answered, ['ok']);
+    const invites = phone.transport.sent
+      .map((x) => x.msg)
+      .filter((m): m is SipRequest => m.type === 'request' && m.method === 'INVITE');
+    assert.equal(invites.length, 2);
+    assert.match(getHeader(invites[1]!, 'Authorization')!, /algorithm=SHA-256/);
+    assert.equal(getHeader(invites[1]!, 'CSeq'), '2 INVITE');
+    const noCreds = ua.call(opts);
+    const ends: number[] = [];
+    noCreds.on('ended', (e) => ends.push(e.code));
+    await run(t.net, 1000);
+    assert.deepEqual(ends, [401]);
+    phone.stack.close();
+    t.close();
+  });
 });
