@@ -248,6 +248,7 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
               { name: 'Require', value: 'timer' },
             ]
           : [];
+        if (req.method === 'INVITE') this.dialog!.pendingInvite = tx as InviteServerTransaction;
         const offer = req.body.toString();
         if (!offer) {
           void this.localSdp(this.localHold ? 'sendonly' : 'sendrecv').then((sdp) =>
@@ -264,7 +265,6 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
           },
           () => reply(488),
         );
-        if (req.method === 'INVITE') this.dialog!.pendingInvite = tx as InviteServerTransaction;
         return;
       }
       case 'INFO': {

@@ -193,4 +193,21 @@ describe('Dialog', () => {
     assert.equal(p.call.state, 'ended');
     p.close();
   });
+
+  it('answers an offerless re-INVITE with an offer in the 200 and stops retransmitting it at the ACK', async () => {
+    const p = pair();
+    await run(p.net, 1000);
+    const [res] = await Promise.all([p.call.dialog!.request('INVITE'), run(p.net, 500)]);
+    assert.equal(res.status, 200);
+    assert.match(res.body.toString(), /^v=0/);
+    const pending = p.ctx.bLeg!.dialog!.pendingInvite!;
+    assert.equal(pending.request.body.length, 0, 'the pending transaction is the re-INVITE');
+    assert.equal(pending.acked, true);
+    const oks = () =>
+      p.b.transport.sent.filter((x) => x.msg.type === 'response' && x.msg.status === 200).length;
+    const before = oks();
+    await run(p.net, 5000, 500);
+    assert.equal(oks(), before, 'no 2xx retransmission after the ACK');
+    p.close();
+  });
 });
