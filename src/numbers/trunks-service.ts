@@ -221,6 +221,16 @@ export class TrunksService {
       }
     }
     validateTrunk(r);
+    if (r.inbound_auth === 'digest' && r.inbound_username && userChanged) {
+      // SIP accounts are looked up first: a trunk sharing a username could never authenticate
+      const clash = await this.deps.db
+        .selectFrom('sip_accounts')
+        .select('id')
+        .where('tenant_id', '=', r.tenant_id)
+        .where('username', '=', r.inbound_username)
+        .executeTakeFirst();
+      if (clash) bad('inboundUsername', 'a SIP account of this tenant has this username');
+    }
     return r;
   }
 

@@ -182,6 +182,14 @@ for (const engine of ENGINES) {
         'SWB_TRUNK_INVALID',
       );
       await fails('POST', '/api/v1/trunks', { ...base, inboundAuth: 'digest' }, 400, 'SWB_TRUNK_INVALID');
+      const clash = await fails(
+        'POST',
+        '/api/v1/trunks',
+        { ...base, inboundAuth: 'digest', inboundUsername: '1001', inboundPassword: 'secret-1001' },
+        400,
+        'SWB_TRUNK_INVALID',
+      );
+      assert.equal((clash.details as Obj).field, 'inboundUsername');
       await fails(
         'POST',
         '/api/v1/trunks',
