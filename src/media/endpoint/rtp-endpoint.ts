@@ -16,6 +16,11 @@ import { RtcpSession } from './rtcp-session.js';
 
 export { MAX_RTP_PACKET, type PacketSink, type PayloadTap } from './media-leg.js';
 
+/**
+ * A latch is confirmed (the socket connected to the source, so the kernel filters other senders)
+ * after this long; until then a packet from the exact SDP address re-latches.
+ */
+export const LATCH_CONFIRM_MS = 200;
 /** A new SSRC from the latched source is accepted once the current one has been quiet this long. */
 export const SSRC_SWITCH_MS = 100;
 
@@ -38,6 +43,12 @@ export class RtpEndpoint extends MediaLeg {
   #latchedAddress = '';
   #latchedPort = 0;
   #connected = false;
+  /** The source latched before the last setRemote that moved the far end (ignored for latching). */
+  #staleAddress = '';
+  #stalePort = 0;
+  #latchedAtMs = 0;
+  /** A connect() is in flight (its callback settles #connected or undoes a stale connect). */
+  #connecting = false;
   #ssrcIn = -1;
   #lastRtpMs = 0;
   #timedOut = false;
@@ -72,6 +83,12 @@ export class RtpEndpoint extends MediaLeg {
 
   /** (Re)sets the far end from SDP. Unlatches: the next valid packet from anywhere latches again. */
   setRemote(r: RtpRemote): void {
+    // the far end moved (transfer, new media address): packets still in flight from the source we
+    // were latched to must not latch the leg again; an unchanged SDP (hold/unhold behind a NAT)
+    // keeps that source acceptable
+    const moved = r.address !== this.#sdpAddress || r.port !== this.#sdpPort;
+    this.#staleAddress = moved ? this.#latchedAddress : '';
+    this.#stalePort = moved ? this.#latchedPort : 0;
     this.codec = r.codec;
     this.telephoneEventPt = r.telephoneEventPt ?? -1;
     this.#sdpAddress = r.address;
@@ -115,10 +132,25 @@ export class RtpEndpoint extends MediaLeg {
     if (!this.parse(buf, len)) return;
     const h = this.header;
     if (this.#latchedPort === 0) {
+      if (rinfo.port === this.#stalePort && rinfo.address === this.#staleAddress) {
+        this.counters.droppedWrongSource++;
+        return;
+      }
       this.#latch(rinfo.address, rinfo.port, h.ssrc);
     } else if (rinfo.port !== this.#latchedPort || rinfo.address !== this.#latchedAddress) {
-      this.counters.droppedWrongSource++;
-      return;
+      // until the latch is confirmed (socket connected), the address the SDP names wins over a
+      // stray first packet (a late one from the old peer, say); behind a NAT it never shows up
+      if (
+        !this.#connected &&
+        !this.#connecting &&
+        rinfo.port === this.#sdpPort &&
+        rinfo.address === this.#sdpAddress
+      ) {
+        this.#latch(rinfo.address, rinfo.port, h.ssrc);
+      } else {
+        this.counters.droppedWrongSource++;
+        return;
+      }
     } else if (h.ssrc !== this.#ssrcIn) {
       // a second stream interleaved with the current one is dropped; a peer that switched
       // streams (new SSRC after the old one went quiet) is followed
@@ -132,6 +164,7 @@ export class RtpEndpoint extends MediaLeg {
     const now = this.#opts.now();
     this.#lastRtpMs = now;
     this.#timedOut = false;
+    if (!this.#connected && now - this.#latchedAtMs >= LATCH_CONFIRM_MS) this.#connectToLatched();
     this.accept(buf, len, now);
   }
 
@@ -139,13 +172,36 @@ export class RtpEndpoint extends MediaLeg {
     this.#latchedAddress = address;
     this.#latchedPort = port;
     this.#ssrcIn = ssrc;
-    const sock = this.#rtp;
-    if (sock) {
-      sock.connect(port, address, (err?: Error) => {
-        if (!err && this.#latchedPort === port && this.#latchedAddress === address) this.#connected = true;
-      });
-    }
+    this.#latchedAtMs = this.#opts.now();
+    this.recv.reset();
     this.emit('endpoint-latched', { address, port, ssrc });
+  }
+
+  /**
+   * Connects the socket to the latched source. A re-INVITE can unlatch while a connect is in
+   * flight: the callback then disconnects (a socket connected to the old peer would refuse sends
+   * to the new one) and connects again if a new source has latched meanwhile.
+   */
+  #connectToLatched(): void {
+    const sock = this.#rtp;
+    if (!sock || this.#connecting || this.#connected || this.#latchedPort === 0) return;
+    const port = this.#latchedPort;
+    const address = this.#latchedAddress;
+    this.#connecting = true;
+    sock.connect(port, address, (err?: Error) => {
+      this.#connecting = false;
+      if (err || this.closed) return;
+      if (this.#latchedPort === port && this.#latchedAddress === address) {
+        this.#connected = true;
+        return;
+      }
+      try {
+        sock.disconnect();
+      } catch {
+        // already disconnected
+      }
+      this.#connectToLatched();
+    });
   }
 
   protected transmit(pkt: Buffer, len: number): void {

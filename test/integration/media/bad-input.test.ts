@@ -135,4 +135,32 @@ describe('media plane: bad input on media ports', () => {
       await Promise.all([a.close(), b.close(), caller.close(), agent.close()]);
     }
   });
+
+  it('re-latches to the new peer after quick re-INVITEs, ignoring late packets from the old one', async () => {
+    const peers = [await RtpPeer.open(), await RtpPeer.open()];
+    const agent = await RtpPeer.open();
+    const a = await plane.createEndpoint();
+    const b = await plane.createEndpoint({ near: a.id });
+    try {
+      await b.setRemote({ address: '127.0.0.1', port: agent.port, codec: 'PCMU' });
+      await plane.bridge(a, b);
+      for (let round = 0; round < 6; round++) {
+        const peer = peers[round % 2]!;
+        const setRemote = a.setRemote({ address: '127.0.0.1', port: peer.port, codec: 'PCMU' });
+        await setRemote;
+        // this packet may arrive after the next re-INVITE (a late packet from the old peer) and
+        // may race the connect() its latching starts
+        peer.send(peer.tonePacket(1000, 'PCMU'), a.rtpPort);
+        if (round < 5) continue;
+        await peer.sendTone(1000, 5, a.rtpPort);
+      }
+      const last = peers[1]!;
+      const before = last.received.length;
+      await agent.sendTone(440, 10, b.rtpPort);
+      await waitFor(() => last.received.length >= before + 10, 2000, 'agent audio to the last latched peer');
+      assert.deepEqual((await a.stats()).latched, { address: '127.0.0.1', port: last.port });
+    } finally {
+      await Promise.all([a.close(), b.close(), agent.close(), ...peers.map((p) => p.close())]);
+    }
+  });
 });
