@@ -79,6 +79,15 @@ function toNumber(r: NumbersTable, accessIds: string[]): PhoneNumber {
 
 const MAX_ACCESS = 20;
 
+/** SQLite "UNIQUE constraint failed" or PostgreSQL unique_violation (23505). */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown };
+  return (
+    err?.code === '23505' ||
+    (typeof err?.message === 'string' && err.message.includes('UNIQUE constraint failed'))
+  );
+}
+
 export class NumbersService {
   constructor(private readonly deps: TenantsDeps) {}
 
@@ -175,7 +184,13 @@ export class NumbersService {
       const repo = new NumbersRepo(trx);
       // one carrier number, one owner: the same answer whoever owns it (no owner is revealed)
       if (await repo.exists(number)) throw new SwbError('SWB_NUMBER_TAKEN', { number });
-      await repo.insert(row);
+      try {
+        await repo.insert(row);
+      } catch (e) {
+        // a concurrent create of the same number won the race (the unique index decides)
+        if (isUniqueViolation(e)) throw new SwbError('SWB_NUMBER_TAKEN', { number });
+        throw e;
+      }
       if (access.length > 0) await repo.setAccessIds(tenantId, row.id, access);
       await recordAudit(trx, ctx, now, {
         tenantId,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { isUniqueViolation } from '../../../src/numbers/numbers-service.js';
 import { json, login, type TestApp, testApp } from '../../support/app.js';
 import { ENGINES } from '../../support/engines.js';
 
@@ -96,6 +97,40 @@ for (const engine of ENGINES) {
         409,
         'SWB_NUMBER_TAKEN',
       );
+    });
+
+    it('concurrent creates of one number: exactly one wins, the others get 409', async () => {
+      const rs = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          call('POST', '/api/v1/numbers', { number: '021-3333 4444', kind: 'did' }),
+        ),
+      );
+      assert.deepEqual(
+        rs.map((r) => r.statusCode).sort(),
+        [201, 409, 409, 409, 409],
+        rs.map((r) => r.body).join('\n'),
+      );
+      for (const r of rs.filter((x) => x.statusCode === 409)) assert.equal(json(r).code, 'SWB_NUMBER_TAKEN');
+      const won = json<Obj>(rs.find((r) => r.statusCode === 201)!);
+      // when two creates pass the existence check together, the unique index rejects the second
+      // insert; that driver error is recognised and answered 409 like the check
+      const row = await t.db.kysely
+        .selectFrom('numbers')
+        .selectAll()
+        .where('id', '=', won.id)
+        .executeTakeFirstOrThrow();
+      const dup = await t.db.kysely
+        .insertInto('numbers')
+        .values({ ...row, id: 'num_duplicate0000000000' })
+        .execute()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      assert.ok(dup !== undefined, 'the unique index must reject a second owner');
+      assert.equal(isUniqueViolation(dup), true, String(dup));
+      assert.equal(isUniqueViolation(new Error('connection refused')), false);
+      assert.equal((await call('DELETE', `/api/v1/numbers/${won.id}`)).statusCode, 204);
     });
 
     it('lists, filters by kind and searches by number or label', async () => {
