@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,5 +98,31 @@ describe('media plane: worker lifecycle', () => {
     assert.equal(fresh.workerId, deadId);
     assert.equal((await fresh.stats()).counters.packetsIn, 0);
     await Promise.all([fresh.close(), other.close(), peer.close()]);
+  });
+
+  it('skips a port pair another process holds and reports exhaustion with SWB_MEDIA_PORTS_EXHAUSTED', async () => {
+    const squatter = dgram.createSocket('udp4');
+    await new Promise<void>((r) => squatter.bind(43100, '127.0.0.1', () => r()));
+    const small = await createMediaPlane({
+      workers: 1,
+      rtpPortMin: 43100,
+      rtpPortMax: 43105,
+      recordingsDir: dir,
+      publicAddress: '127.0.0.1',
+    });
+    try {
+      const e1 = await small.createEndpoint();
+      assert.equal(e1.rtpPort, 43102, 'the held pair is skipped');
+      const e2 = await small.createEndpoint();
+      assert.equal(e2.rtpPort, 43104);
+      await assert.rejects(small.createEndpoint(), (e) => isSwbError(e, 'SWB_MEDIA_PORTS_EXHAUSTED'));
+      await e1.close();
+      const e3 = await small.createEndpoint();
+      assert.equal(e3.rtpPort, 43102, 'a released pair is reused');
+      await Promise.all([e2.close(), e3.close()]);
+    } finally {
+      await small.close();
+      await new Promise<void>((r) => squatter.close(() => r()));
+    }
   });
 });
