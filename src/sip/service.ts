@@ -179,12 +179,15 @@ export async function startSipService(opts: SipServiceOptions): Promise<SipServi
       return;
     }
     const from = getHeader(leg.invite, 'From')?.replace(/;\s*tag=[^;]+/i, '') ?? '<sip:anonymous@invalid>';
+    // carry Max-Forwards across the B2BUA (minus one) so a routing loop ends in 483
+    const mf = Number(getHeader(leg.invite, 'Max-Forwards') ?? '70');
     const out = b2bua.call({
       uri: dest.uri,
       ...(dest.target ? { target: dest.target } : {}),
       from,
       to: getHeader(leg.invite, 'To') ?? `<${dest.uri}>`,
       noAnswerMs: config.noAnswerMs ?? 60_000,
+      headers: [{ name: 'Max-Forwards', value: String(Number.isFinite(mf) ? Math.max(0, mf - 1) : 69) }],
     });
     const onRefer = (bridge: Bridge) => {
       bridge.on('refer', (transferor, referTo) => {

@@ -203,4 +203,34 @@ describe('startSipService: INVITE authorization and routing', () => {
     phone.stack.close();
     t.close();
   });
+
+  it('a routing loop through the service ends in 483 (Max-Forwards carried across the B2BUA)', async () => {
+    const net = new FakeNet();
+    const transport = net.transport('127.0.0.1', 5060);
+    const svc = await startSipService({
+      config: {
+        host: '127.0.0.1',
+        trunks: [{ host: '127.0.0.1' }],
+        routes: { loop: 'sip:loop@127.0.0.1:5060' },
+      },
+      clock: net.clock,
+      logger: silentLogger,
+      users: new InMemoryUserDirectory(),
+      locations: new InMemoryLocationStore(),
+      transport,
+    });
+    const c = net.transport('127.0.0.1', 5071);
+    const seen: SipMessage[] = [];
+    c.on('message', (m) => seen.push(m));
+    const req = invite('carrier', 'trunk.example', 'sip:loop@127.0.0.1', '127.0.0.1');
+    req.headers = req.headers.map((h) => (h.name === 'Max-Forwards' ? { name: h.name, value: '5' } : h));
+    await c.send(req, SVC);
+    await run(net, 2000);
+    assert.deepEqual(finals(seen), [483]);
+    const invites = transport.sent.filter((x) => x.msg.type === 'request' && x.msg.method === 'INVITE');
+    assert.equal(invites.length, 5, 'Max-Forwards 4, 3, 2, 1, 0');
+    await run(net, 100_000, 5000);
+    assert.equal(svc.stack.dialogCount, 0);
+    svc.stack.close();
+  });
 });
