@@ -80,7 +80,14 @@ export interface MediaRequestMap {
   /** Debug only: makes the worker exit with `code` (tests kill workers with it). */
   WORKER_DEBUG_EXIT: { body: { code: number }; reply: Record<string, never> };
   ENDPOINT_CREATE: {
-    body: { kind: EndpointKind; bindAddress: string; rtpPort: number; noRtpTimeoutMs?: number };
+    body: {
+      kind: EndpointKind;
+      bindAddress: string;
+      rtpPort: number;
+      noRtpTimeoutMs?: number;
+      /** WebRTC: the address our ICE candidates announce (publicAddress). */
+      announcedAddress?: string;
+    };
     reply: { rtpPort: number; rtcpPort: number; ssrc: number };
   };
   ENDPOINT_SET_REMOTE: { body: RtpRemote | WebRtcRemote; reply: { sdp?: string } };

@@ -185,6 +185,7 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
           bindAddress: this.#opts.bindAddress ?? this.#opts.publicAddress,
           rtpPort: port,
           noRtpTimeoutMs: opts.noRtpTimeoutMs ?? this.#opts.noRtpTimeoutMs ?? 30_000,
+          announcedAddress: this.#opts.publicAddress,
         });
         const ep = new MediaEndpoint(
           {

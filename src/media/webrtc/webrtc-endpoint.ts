@@ -13,6 +13,7 @@ import { SwbError } from '../../kernel/errors.js';
 import { type EndpointEmit, MAX_RTP_PACKET, MediaLeg, PT_OF } from '../endpoint/media-leg.js';
 import type { EndpointStats, MediaCodecName } from '../media-types.js';
 import { writeRtpHeader } from '../rtp/rtp-packet.js';
+import { filterCandidates, isLoopback } from './candidates.js';
 
 export interface WebRtcEndpointOptions {
   id: string;
@@ -20,6 +21,8 @@ export interface WebRtcEndpointOptions {
   emit: EndpointEmit;
   workerId: number;
   bindAddress: string;
+  /** Address put in our candidates when it differs from the bound one (1:1 NAT). */
+  announcedAddress?: string;
   /** Even port of the pair reserved for this leg. */
   port: number;
   noRtpTimeoutMs?: number;
@@ -28,10 +31,6 @@ export interface WebRtcEndpointOptions {
 }
 
 const ANSWER_TIMEOUT_MS = 5000;
-
-function isLoopback(addr: string): boolean {
-  return addr.startsWith('127.') || addr === '::1';
-}
 
 export class WebRtcEndpoint extends MediaLeg {
   readonly #opts: WebRtcEndpointOptions;
@@ -62,8 +61,12 @@ export class WebRtcEndpoint extends MediaLeg {
       codecs: { audio: codecs },
       iceUseIpv6: false,
       icePortRange: [opts.port, opts.port + 1],
-      iceAdditionalHostAddresses: [opts.bindAddress],
-      iceInterfaceAddresses: { udp4: opts.bindAddress },
+      ...(opts.bindAddress === '0.0.0.0'
+        ? {}
+        : {
+            iceAdditionalHostAddresses: [opts.bindAddress],
+            iceInterfaceAddresses: { udp4: opts.bindAddress },
+          }),
       ...(loopback
         ? { iceFilterStunResponse: (_m: unknown, addr: readonly [string, number]) => isLoopback(addr[0]) }
         : {}),
@@ -134,12 +137,10 @@ export class WebRtcEndpoint extends MediaLeg {
     this.telephoneEventPt = -1; // werift rewrites the payload type of everything it sends
     this.remoteSet = true;
     this.#lastRtpMs = this.#opts.now();
-    const allowed = this.#opts.bindAddress;
-    const sdp = pc.localDescription?.sdp ?? '';
-    return sdp
-      .split('\r\n')
-      .filter((l) => !l.startsWith('a=candidate:') || l.split(' ')[4] === allowed)
-      .join('\r\n');
+    return filterCandidates(pc.localDescription?.sdp ?? '', {
+      bindAddress: this.#opts.bindAddress,
+      ...(this.#opts.announcedAddress ? { announcedAddress: this.#opts.announcedAddress } : {}),
+    });
   }
 
   #gathered(): Promise<void> {

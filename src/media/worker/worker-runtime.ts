@@ -109,6 +109,7 @@ export class WorkerRuntime {
             workerId: this.workerId,
             bindAddress: req.body.bindAddress,
             port: req.body.rtpPort,
+            ...(req.body.announcedAddress ? { announcedAddress: req.body.announcedAddress } : {}),
           });
         } else {
           const rtp = new RtpEndpoint({ ...common, rtcpIntervalMs: this.#opts.rtcpIntervalMs ?? 5000 });
