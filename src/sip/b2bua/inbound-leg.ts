@@ -61,13 +61,32 @@ export class InboundLeg extends Leg {
     );
   }
 
-  ring(): void {
-    if (!this.fsm.is('calling', 'early')) return;
-    this.#send(180);
-    if (this.fsm.is('calling')) this.fsm.transition('early', '180');
+  /**
+   * ring/progress/answer take effect in call order even while an SDP is still being built
+   * (so a 180 or 183 never goes out after the 200); with nothing queued, ring() is immediate.
+   */
+  #queue: Promise<void> = Promise.resolve();
+  #queued = 0;
+
+  #enqueue(fn: () => Promise<void> | void): Promise<void> {
+    this.#queued++;
+    const p = this.#queue.then(fn).finally(() => {
+      this.#queued--;
+    });
+    this.#queue = p.catch(() => {});
+    return p;
   }
 
-  /** 183 Session Progress with our SDP (early media). */
+  ring(): void {
+    const run = (): void => {
+      if (!this.fsm.is('calling', 'early')) return;
+      this.#send(180);
+      if (this.fsm.is('calling')) this.fsm.transition('early', '180');
+    };
+    if (this.#queued === 0) run();
+    else void this.#enqueue(run);
+  }
+
   /** Our SDP for a 183/200: the answer to the INVITE's offer, or an offer when it had none. */
   async #ourSdp(): Promise<string | undefined> {
     const offer = this.invite.body.toString();
@@ -80,7 +99,12 @@ export class InboundLeg extends Leg {
     }
   }
 
-  async progress(sdp?: string): Promise<void> {
+  /** 183 Session Progress with our SDP (early media). */
+  progress(sdp?: string): Promise<void> {
+    return this.#enqueue(() => this.#progress(sdp));
+  }
+
+  async #progress(sdp?: string): Promise<void> {
     if (!this.fsm.is('calling', 'early')) return;
     const body = sdp ?? (await this.#ourSdp());
     if (body === undefined) return;
@@ -89,7 +113,11 @@ export class InboundLeg extends Leg {
     if (this.fsm.is('calling')) this.fsm.transition('early', '183');
   }
 
-  async answer(sdp?: string): Promise<void> {
+  answer(sdp?: string): Promise<void> {
+    return this.#enqueue(() => this.#answer(sdp));
+  }
+
+  async #answer(sdp?: string): Promise<void> {
     if (!this.fsm.is('calling', 'early')) return;
     const body = sdp ?? (await this.#ourSdp());
     if (body === undefined) return;

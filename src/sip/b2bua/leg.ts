@@ -38,6 +38,7 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
   /** We have put the peer on hold (our last offer was sendonly). */
   localHold = false;
   #mediaAddr: { address: string; port: number } | undefined;
+  #allocation: Promise<{ address: string; port: number }> | undefined;
   #sdpVersion = 1;
   readonly #sessionId = Math.floor(Math.random() * 1e9);
   #reinviteQueue: Promise<unknown> = Promise.resolve();
@@ -60,8 +61,14 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
   /** Reserve media once; without a media port, advertise the signalling host with the discard port 9. */
   async #allocate(): Promise<void> {
     if (this.#mediaAddr) return;
-    const local = this.stack.localAddress();
-    this.#mediaAddr = this.media ? await this.media.allocate(this.id) : { address: local.host, port: 9 };
+    if (!this.#allocation) {
+      const local = this.stack.localAddress();
+      // one allocation per leg even when several SDPs are being built at once
+      this.#allocation = this.media
+        ? Promise.resolve(this.media.allocate(this.id))
+        : Promise.resolve({ address: local.host, port: 9 });
+    }
+    this.#mediaAddr = await this.#allocation;
   }
 
   /** Our SDP (from the media port's allocation) with the given direction. */

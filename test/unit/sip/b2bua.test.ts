@@ -267,4 +267,34 @@ describe('B2BUA', () => {
     assert.deepEqual(digits, ['5', '#']);
     w.close();
   });
+
+  it('keeps 180, 183 and 200 in call order and allocates media once when the media port is slow', async () => {
+    const net = new FakeNet();
+    const a = net.stack('127.0.0.1', 5071);
+    const b = net.stack('127.0.0.1', 5072);
+    let allocations = 0;
+    const slowMedia: MediaPort = {
+      allocate: async () => {
+        allocations++;
+        await settle(3);
+        return { address: '127.0.0.1', port: 41000 };
+      },
+      release: () => {},
+    };
+    const ub = new B2bua(b.stack, { media: slowMedia });
+    ub.on('incoming', (leg) => {
+      void leg.progress();
+      leg.ring();
+      void leg.answer();
+    });
+    new B2bua(a.stack).call({ uri: 'sip:bob@127.0.0.1:5072', from: '<sip:a@x>', to: '<sip:b@x>' });
+    await run(net, 1000);
+    const statuses = b.transport.sent
+      .map((x) => (x.msg.type === 'response' ? x.msg.status : 0))
+      .filter((x) => x > 100);
+    assert.deepEqual([...new Set(statuses)], [183, 180, 200]);
+    assert.equal(allocations, 1);
+    a.stack.close();
+    b.stack.close();
+  });
 });
