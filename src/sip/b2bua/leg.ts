@@ -169,6 +169,27 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
     return p;
   }
 
+  /** Send a DTMF digit as SIP INFO (application/dtmf-relay); resolves with the final status. */
+  async sendDtmfInfo(digit: string, durationMs = 160): Promise<number> {
+    if (!this.fsm.is('answered') || !this.dialog) return 481;
+    const res = await this.dialog.request('INFO', {
+      body: Buffer.from(`Signal=${digit}\r\nDuration=${durationMs}\r\n`),
+      contentType: 'application/dtmf-relay',
+    });
+    return res.status;
+  }
+
+  /** Change the session with UPDATE (RFC 3311) instead of a re-INVITE; resolves with the response. */
+  async update(direction: Direction): Promise<SipResponse | undefined> {
+    if (!this.fsm.is('answered') || !this.dialog) return undefined;
+    const res = await this.dialog.request('UPDATE', { body: Buffer.from(await this.localSdp(direction)) });
+    if (res.status >= 200 && res.status < 300) {
+      this.setRemoteSdp(res.body.toString());
+      this.localHold = isHold(direction);
+    }
+    return res;
+  }
+
   /** Ask the peer to call `target` (REFER, RFC 3515); resolves with the REFER's final status. */
   async refer(target: string): Promise<number> {
     if (!this.fsm.is('answered') || !this.dialog) return 481;

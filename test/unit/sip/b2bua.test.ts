@@ -297,4 +297,22 @@ describe('B2BUA', () => {
     a.stack.close();
     b.stack.close();
   });
+
+  it('sendDtmfInfo() and update() work end to end (INFO dtmf-relay, UPDATE hold)', async () => {
+    const w = world();
+    const call = w.dial();
+    await run(w.net, 1000);
+    const digits: string[] = [];
+    w.ctx.swA!.on('dtmf-info', (d) => digits.push(d));
+    const [st] = await Promise.all([call.sendDtmfInfo('7'), run(w.net, 300)]);
+    assert.equal(st, 200);
+    assert.deepEqual(digits, ['7']);
+    const held: string[] = [];
+    w.ctx.swA!.on('held', () => held.push('held'));
+    const [res] = await Promise.all([call.update('sendonly'), run(w.net, 300)]);
+    assert.equal(res?.status, 200);
+    assert.match(res!.body.toString(), /a=recvonly/);
+    assert.deepEqual(held, ['held']);
+    w.close();
+  });
 });
