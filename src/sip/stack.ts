@@ -16,6 +16,7 @@ import {
   addHeader,
   createResponse,
   getHeader,
+  getHeaders,
   type SipMessage,
   type SipRequest,
   type SipResponse,
@@ -41,6 +42,8 @@ export const SUPPORTED_METHODS = [
 ] as const;
 const KNOWN_METHODS = new Set<string>([...SUPPORTED_METHODS, 'PRACK', 'SUBSCRIBE', 'MESSAGE', 'PUBLISH']);
 export const ALLOW_HEADER = SUPPORTED_METHODS.join(', ');
+/** Option tags we implement (Require: anything else gets 420). */
+export const SUPPORTED_OPTIONS: ReadonlySet<string> = new Set(['timer']);
 
 /** The transport layer as the stack uses it (structurally helper A's SipTransportLayer). */
 export interface StackTransport {
@@ -188,6 +191,12 @@ export class SipStack {
     }
     if (!KNOWN_METHODS.has(req.method)) {
       this.#reply(req, target, 501, [{ name: 'Allow', value: ALLOW_HEADER }]);
+      return;
+    }
+    // RFC 3261 8.2.2.3: option tags we do not support in Require → 420 with Unsupported
+    const unsupported = getHeaders(req, 'Require').filter((t) => !SUPPORTED_OPTIONS.has(t.toLowerCase()));
+    if (unsupported.length > 0 && req.method !== 'CANCEL') {
+      this.#reply(req, target, 420, [{ name: 'Unsupported', value: unsupported.join(', ') }]);
       return;
     }
     const tag = toTag(req);

@@ -10,8 +10,12 @@ import type { InviteServerTransaction } from '../transaction/invite-server.js';
 import type { TxSource } from '../transaction/types.js';
 import { newTag } from '../transaction/util.js';
 import { InboundLeg } from './inbound-leg.js';
+import { sessionExpires } from './leg.js';
 import { OutboundLeg, type OutboundOptions } from './outbound-leg.js';
 import type { MediaPort } from './types.js';
+
+/** Smallest session interval we accept (RFC 4028 recommends 90 s). */
+export const MIN_SE = 90;
 
 export type B2buaEvents = {
   incoming: [leg: InboundLeg];
@@ -48,6 +52,14 @@ export class B2bua extends TypedEmitter<B2buaEvents> {
   }
 
   #onInvite(req: SipRequest, tx: InviteServerTransaction, src: TxSource): void {
+    // RFC 4028 6: a session interval below our minimum gets 422 with Min-SE
+    const se = sessionExpires(req);
+    if (se && se.interval < MIN_SE) {
+      tx.respond(
+        createResponse(req, 422, { toTag: newTag(), headers: [{ name: 'Min-SE', value: String(MIN_SE) }] }),
+      );
+      return;
+    }
     const authorize = this.#opts.authorizeInvite;
     if (!authorize) {
       this.#accept(req, tx, src, undefined);

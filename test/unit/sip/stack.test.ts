@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { B2bua } from '../../../src/sip/b2bua/b2bua.js';
 import { createResponse, getHeader, type SipMessage, type SipResponse } from '../../../src/sip/message.js';
 import { responseTarget } from '../../../src/sip/stack.js';
 import { FakeNet, settle } from './net-helpers.js';
@@ -126,5 +127,42 @@ describe('SipStack routing', () => {
     await settle();
     assert.equal(t.statuses().length, 2);
     t.server.stack.close();
+  });
+});
+
+describe('SipStack extensions', () => {
+  it('answers Require with an unsupported option tag with 420 and Unsupported; Require: timer passes', async () => {
+    const net = new FakeNet();
+    const server = net.stack('127.0.0.1', 5060);
+    new B2bua(server.stack).on('incoming', (leg) => leg.reject(486));
+    const client = net.transport('127.0.0.1', 5070);
+    const got: SipResponse[] = [];
+    client.on('message', (m) => got.push(m as SipResponse));
+    const send = async (m: SipMessage) => {
+      await client.send(m, { transport: 'udp', host: '127.0.0.1', port: 5060 });
+      await settle();
+    };
+    await send(makeRequest('INVITE', { branch: 'z9hG4bK-r1', extra: [['Require', '100rel, timer']] }));
+    await send(
+      makeRequest('INVITE', {
+        branch: 'z9hG4bK-r2',
+        callId: 'c2',
+        extra: [
+          ['Require', 'timer'],
+          ['Session-Expires', '1800'],
+        ],
+      }),
+    );
+    await send(
+      makeRequest('INVITE', { branch: 'z9hG4bK-r3', callId: 'c3', extra: [['Session-Expires', '30']] }),
+    );
+    const finals = got.filter((r) => r.status >= 200);
+    assert.deepEqual(
+      finals.map((r) => r.status),
+      [420, 486, 422],
+    );
+    assert.equal(getHeader(finals[0]!, 'Unsupported'), '100rel');
+    assert.equal(getHeader(finals[2]!, 'Min-SE'), '90');
+    server.stack.close();
   });
 });
