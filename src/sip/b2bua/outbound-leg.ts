@@ -117,19 +117,25 @@ export class OutboundLeg extends Leg {
       return;
     }
     if (s < 300) {
-      if (this.dialog && this.dialog.remoteTag !== toTag(res)) {
-        // another fork answered: ACK and BYE it, keep the first
+      const tag = toTag(res);
+      const current = this.dialog;
+      if (current && current.remoteTag === tag && current.lastAck) {
+        current.onStray2xx(res); // retransmitted 2xx: re-ACK only
+        return;
+      }
+      if (this.fsm.is('answered')) {
+        // a second fork answered too (RFC 3261 13.2.2.4): ACK it and BYE it, keep the first
         const other = Dialog.fromResponse(this.stack, req, res, this.#target);
         other.sendAck(req, res);
         void other.request('BYE').then(() => other.terminate('fork'));
-        if (this.fsm.is('answered')) return;
-      }
-      if (this.fsm.is('answered')) {
-        this.dialog?.onStray2xx(res); // retransmitted 2xx: re-ACK
         return;
       }
-      if (!this.dialog || this.dialog.remoteTag !== toTag(res))
-        this.attachDialog(Dialog.fromResponse(this.stack, req, res, this.#target));
+      if (this.dialog && this.dialog.remoteTag !== tag) {
+        // the early dialog belonged to another fork than the one that answered
+        this.dialog.terminate('fork');
+        this.dialog = undefined;
+      }
+      if (!this.dialog) this.attachDialog(Dialog.fromResponse(this.stack, req, res, this.#target));
       const d = this.dialog!;
       d.confirm();
       d.sendAck(req, res);
