@@ -70,9 +70,10 @@ export class Registrar {
     if (contacts.length === 1 && contacts[0]!.trim() === '*') {
       if (headerExpires !== 0)
         return createResponse(req, 400, { toTag: newTag(), reason: 'Invalid wildcard' });
-      bindings = bindings.filter((b) => !(b.callId === callId && b.cseq >= cseq));
-      await this.#o.locations.save(tenant, aor, []);
-      return this.#ok(req, []);
+      // 10.3 step 6: a binding refreshed by a newer request of the same Call-ID survives a stale '*'
+      const kept = bindings.filter((b) => b.callId === callId && b.cseq > cseq);
+      await this.#o.locations.save(tenant, aor, kept);
+      return this.#ok(req, kept);
     }
     const ua = getHeader(req, 'User-Agent');
     for (const c of contacts) {

@@ -191,6 +191,29 @@ describe('Registrar', () => {
     assert.equal(await t.locations.count('tenant-a'), 0);
   });
 
+  it('answers a REGISTER without Contact with the current bindings (query) and changes nothing', async () => {
+    const t = setup();
+    await registerWithAuth(t, '1001', 'a.example', 'secret1', { expires: '600' });
+    const first = await t.registrar.handle(register('1001', 'a.example', { seq: 5 }), SRC);
+    const ch = getHeaders(first, 'WWW-Authenticate')[0]!;
+    const q = register('1001', 'a.example', { seq: 6, auth: answer(ch, '1001', 'secret1', 'sip:a.example') });
+    q.headers = q.headers.filter((h) => h.name !== 'Contact');
+    const res = await t.registrar.handle(q, SRC);
+    assert.equal(res.status, 200);
+    assert.deepEqual(getHeaders(res, 'Contact'), ['<sip:1001@127.0.0.1:5070>;expires=600']);
+  });
+
+  it('refuses to register an AOR other than the authenticated user (403)', async () => {
+    const t = setup();
+    const first = await t.registrar.handle(register('1001', 'a.example'), SRC);
+    const ch = getHeaders(first, 'WWW-Authenticate')[0]!;
+    const r = register('1001', 'a.example', { auth: answer(ch, '1001', 'secret1', 'sip:a.example') });
+    r.headers = r.headers.map((h) => (h.name === 'To' ? { name: 'To', value: '<sip:1002@a.example>' } : h));
+    const res = await t.registrar.handle(r, SRC);
+    assert.equal(res.status, 403);
+    assert.equal(await t.locations.count('tenant-a'), 0);
+  });
+
   it('isolates tenants: the same user name in two domains lands in two tenants', async () => {
     const t = setup();
     assert.equal((await registerWithAuth(t, '1001', 'a.example', 'secret1')).status, 200);
