@@ -1,10 +1,14 @@
+import { networkInterfaces } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.js';
+import { PlaneMediaPort } from './calls/plane-media-port.js';
 import { DEMO, type SeedResult, seedDemo } from './demo/seed.js';
 import { type Clock, systemClock } from './kernel/clock.js';
 import type { Config } from './kernel/config.js';
 import { createEventBus, type EventBus } from './kernel/domain-events.js';
 import { createLogger, type Logger } from './kernel/logger.js';
+import { createMediaPlane, type MediaPlane } from './media/plane.js';
 import { TrunkAwareUserDirectory } from './numbers/trunk-user-directory.js';
 import { prepareTrunking, type Trunking } from './numbers/trunking.js';
 import { type SipService, startSipService } from './sip/service.js';
@@ -21,9 +25,23 @@ export interface Server {
   readonly bus: EventBus;
   /** The SIP service once listen() started it (undefined when sip.enabled is false). */
   readonly sip: SipService | undefined;
+  /** The media plane once listen() started it (undefined when media.enabled or sip.enabled is false). */
+  readonly media: MediaPlane | undefined;
+  /** The B2BUA's media port (bridges legs' RTP, records calls). */
+  readonly mediaPort: PlaneMediaPort | undefined;
   /** Binds the HTTP port and the SIP ports; returns the HTTP URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
+}
+
+/** The address put in SDP: configured, else the SIP listen address, else the first external IPv4. */
+export function mediaAddress(config: Config): string {
+  if (config.sip.publicAddress) return config.sip.publicAddress;
+  if (config.sip.host !== '0.0.0.0' && config.sip.host !== '::') return config.sip.host;
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
 }
 
 export function tenantsDepsFor(config: Config, db: Db, clock: Clock, logger: Logger): TenantsDeps {
@@ -50,6 +68,8 @@ export async function createServer(
       logger.info({ tenant: DEMO.tenant.slug }, 'demo tenant seeded');
     }
     let sip: SipService | undefined;
+    let media: MediaPlane | undefined;
+    let mediaPort: PlaneMediaPort | undefined;
     const readiness = {
       sip: async () => {
         if (config.sip.enabled && !sip) throw new Error('SIP is not listening');
@@ -75,11 +95,40 @@ export async function createServer(
       get sip() {
         return sip;
       },
+      get media() {
+        return media;
+      },
+      get mediaPort() {
+        return mediaPort;
+      },
       async listen() {
         if (config.sip.enabled) {
           // trunk calls are routed by called number (src/numbers/trunking.ts), hence autoBridge: false
           trunking = await prepareTrunking({ db: db.kysely, clock, logger, bus });
           const users = new TrunkAwareUserDirectory(new DbSipUserDirectory(db.kysely), db.kysely);
+          if (config.media.enabled) {
+            const recordingsDir = resolve(
+              config.media.recordingsDir || join(config.storage.dataDir, 'recordings'),
+            );
+            const address = mediaAddress(config);
+            media = await createMediaPlane({
+              ...(config.media.workers > 0 ? { workers: config.media.workers } : {}),
+              rtpPortMin: config.media.rtpPortMin,
+              rtpPortMax: config.media.rtpPortMax,
+              recordingsDir,
+              publicAddress: address,
+              bindAddress:
+                config.sip.host === '::' ? '::' : config.sip.host === '0.0.0.0' ? '0.0.0.0' : address,
+              clock,
+              logger: logger.child({ module: 'media' }),
+            });
+            mediaPort = new PlaneMediaPort({
+              plane: media,
+              logger: logger.child({ module: 'call-media' }),
+              recordingsDir: config.media.recordCalls ? recordingsDir : undefined,
+              now: () => clock.now(),
+            });
+          }
           sip = await startSipService({
             config: {
               trunks: trunking.trunks,
@@ -93,8 +142,14 @@ export async function createServer(
             logger: logger.child({ module: 'sip' }),
             users,
             locations,
+            ...(mediaPort ? { media: mediaPort } : {}),
           });
-          trunking.attach(sip, { users, locations });
+          const port = mediaPort;
+          trunking.attach(sip, {
+            users,
+            locations,
+            ...(port ? { onBridge: (bridge) => port.pair(bridge.a.id, bridge.b.id) } : {}),
+          });
           purge();
         }
         return app.listen({ host: config.http.host, port: config.http.port });
@@ -105,6 +160,7 @@ export async function createServer(
         clock.clearTimer(purgeTimer);
         trunking?.close();
         await sip?.close();
+        await media?.close();
         await app.close();
         await db.close();
       },

@@ -55,6 +55,14 @@ export const ConfigSchema = T.Object(
           default: '',
           description: 'Where recordings go; default <dataDir>/recordings',
         }),
+        enabled: T.Boolean({
+          default: true,
+          description: 'Start the media plane (RTP relay, recording) with SIP',
+        }),
+        recordCalls: T.Boolean({
+          default: true,
+          description: "Record every bridged call: one two-channel WAV per caller's leg",
+        }),
       },
       { default: {}, additionalProperties: false },
     ),

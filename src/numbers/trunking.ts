@@ -10,6 +10,7 @@ import type { Clock } from '../kernel/clock.js';
 import type { EventBus } from '../kernel/domain-events.js';
 import { isValidId } from '../kernel/ids.js';
 import type { Logger } from '../kernel/logger.js';
+import type { Bridge } from '../sip/b2bua/bridge.js';
 import type { LocationStore, SipUserDirectory } from '../sip/registrar/ports.js';
 import type { SipService } from '../sip/service.js';
 import { attachInboundRouter } from '../sip/trunk/inbound-router.js';
@@ -24,7 +25,10 @@ export interface Trunking {
   /** Outbound registrations, once attached. */
   readonly registrations: TrunkRegistrations | undefined;
   /** Route inbound calls of a service started with `autoBridge: false`. */
-  attach(sip: SipService, deps: { users: SipUserDirectory; locations: LocationStore }): void;
+  attach(
+    sip: SipService,
+    deps: { users: SipUserDirectory; locations: LocationStore; onBridge?: (bridge: Bridge) => void },
+  ): void;
   /** Reload trunk sources now (also done on config.changed). */
   refresh(): Promise<void>;
   close(): void;
@@ -68,6 +72,7 @@ export async function prepareTrunking(opts: {
         numbers: routing,
         isTrunkIdentity: (id) => isValidId(id.userId, 'trunk'),
         outbound: (tenantId, dialled) => routing.outbound(tenantId, dialled),
+        ...(deps.onBridge ? { onBridge: deps.onBridge } : {}),
       });
       registrations = new TrunkRegistrations({
         db: opts.db,

@@ -75,6 +75,8 @@ export interface InboundRouterOptions {
   /** Phones calling outside numbers go out over a trunk (when given). */
   outbound?: OutboundTrunkRouting;
   noAnswerMs?: number;
+  /** Told of every bridge the router creates (the composition root joins their media). */
+  onBridge?: (bridge: Bridge) => void;
 }
 
 function userOf(nameAddr: string | undefined): string | undefined {
@@ -125,6 +127,7 @@ export function attachInboundRouter(opts: InboundRouterOptions): () => void {
     });
     const bridge = new Bridge(leg, out);
     if (extra.release) bridge.on('ended', extra.release);
+    opts.onBridge?.(bridge);
   };
 
   /** The best registered contact of an AOR in a tenant, with the flow to reach it. */
