@@ -102,6 +102,18 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
   protected attachDialog(d: Dialog): void {
     this.dialog = d;
     d.on('request', (req, tx) => this.#onInDialog(req, tx));
+    // the dialog died under us (481/408 to an in-dialog request): the leg is over
+    d.on('terminated', (reason) => {
+      if (this.dialog !== d || this.fsm.is('ended')) return;
+      this.end('failed', /\b481\b/.test(reason) ? 481 : 408);
+    });
+  }
+
+  /** Forget our dialog on purpose (redirect, re-authentication, another fork answered). */
+  protected dropDialog(reason: string): void {
+    const d = this.dialog;
+    this.dialog = undefined;
+    d?.terminate(reason);
   }
 
   protected end(reason: EndReason, code: number): void {

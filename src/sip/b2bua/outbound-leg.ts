@@ -132,8 +132,7 @@ export class OutboundLeg extends Leg {
       }
       if (this.dialog && this.dialog.remoteTag !== tag) {
         // the early dialog belonged to another fork than the one that answered
-        this.dialog.terminate('fork');
-        this.dialog = undefined;
+        this.dropDialog('fork');
       }
       if (!this.dialog) this.attachDialog(Dialog.fromResponse(this.stack, req, res, this.#target));
       const d = this.dialog!;
@@ -158,8 +157,7 @@ export class OutboundLeg extends Leg {
       const auth = authorizationFor(req, res, this.opts.credentials);
       if (auth) {
         this.#authTries++;
-        this.dialog?.terminate('auth');
-        this.dialog = undefined;
+        this.dropDialog('auth');
         this.#gotProvisional = false;
         this.#sendInvite(req.uri, req.body.toString(), [auth]);
         return;
@@ -171,8 +169,7 @@ export class OutboundLeg extends Leg {
         this.#redirects++;
         const uri = uriOfNameAddr(contact);
         this.#target = targetOfUri(uri);
-        this.dialog?.terminate('redirect');
-        this.dialog = undefined;
+        this.dropDialog('redirect');
         this.#sendInvite(uri, req.body.toString());
         return;
       }

@@ -210,4 +210,17 @@ describe('Dialog', () => {
     assert.equal(oks(), before, 'no 2xx retransmission after the ACK');
     p.close();
   });
+
+  it('ends the leg when an in-dialog request gets 481 (the peer lost the dialog)', async () => {
+    const p = pair();
+    await run(p.net, 1000);
+    const ends: { reason: string; code: number }[] = [];
+    p.call.on('ended', (e) => ends.push(e));
+    p.b.stack.unregisterDialog(p.ctx.bLeg!.dialog!.key); // the far end forgets the call
+    const [res] = await Promise.all([p.call.hold(), run(p.net, 500)]);
+    assert.equal(res?.status, 481);
+    assert.deepEqual(ends, [{ reason: 'failed', code: 481 }]);
+    assert.equal(p.a.stack.dialogCount, 0);
+    p.close();
+  });
 });
