@@ -241,6 +241,11 @@ export class Dialog extends TypedEmitter<DialogEvents> implements DialogEndpoint
       return;
     }
     this.remoteSeq = seq;
+    // a newer request means our 2xx arrived even if its ACK was lost: stop retransmitting it
+    const pending = this.pendingInvite;
+    if (pending && !pending.acked && pending !== tx && seq > parseCSeqLite(pending.request).seq) {
+      pending.stopRetransmitting();
+    }
     if (req.method === 'INVITE' || req.method === 'UPDATE') {
       const contact = getHeaders(req, 'Contact')[0];
       if (contact) this.remoteTarget = uriOfNameAddr(contact); // target refresh (12.2.2)

@@ -155,6 +155,16 @@ export class InviteServerTransaction extends TransactionBase<InviteServerState> 
     }
   }
 
+  /**
+   * Stop retransmitting the 2xx without an ACK: a later request in the dialog (e.g. BYE) shows
+   * the peer got the 2xx and only its ACK was lost. Timer L still ends the transaction.
+   */
+  stopRetransmitting(): void {
+    if (!this.fsm.is('accepted')) return;
+    this.stopTimer('G2xx');
+    this.#acked = true;
+  }
+
   protected onTransportError(err: unknown): void {
     this.ctx.onSendError?.(err);
     this.user.onTransportError?.(err);

@@ -223,4 +223,23 @@ describe('Dialog', () => {
     assert.equal(p.a.stack.dialogCount, 0);
     p.close();
   });
+
+  it('stops retransmitting the 2xx when a BYE shows the ACK was lost', async () => {
+    const p = pair();
+    p.net.drop = (m) => m.type === 'request' && m.method === 'ACK';
+    await run(p.net, 600);
+    assert.equal(p.ctx.bLeg!.tx.acked, false);
+    await Promise.all([p.call.hangup(), run(p.net, 300)]);
+    const oks = () =>
+      p.b.transport.sent.filter(
+        (x) =>
+          x.msg.type === 'response' &&
+          x.msg.status === 200 &&
+          /INVITE/.test(x.msg.headers.find((h) => h.name === 'CSeq')?.value ?? ''),
+      ).length;
+    const before = oks();
+    await run(p.net, 10_000, 500);
+    assert.equal(oks(), before, 'no more 2xx retransmissions after the BYE');
+    p.close();
+  });
 });
