@@ -116,7 +116,8 @@ export async function startSipService(opts: SipServiceOptions): Promise<SipServi
     banMs: config.banMs ?? 300_000,
     ratePerSecond: config.ratePerSecond ?? 500,
     burst: config.burst ?? 2000,
-    trusted: (ip) => config.trunks?.some((t) => t.host === ip && t.port === undefined) ?? false,
+    // configured trunk addresses are never rate limited or banned (their port is not known here)
+    trusted: (ip) => config.trunks?.some((t) => t.host === ip) ?? false,
     ...(config.blockUserAgents ? { blockUserAgents: config.blockUserAgents } : {}),
     onBan: (ip, why) => logger.warn({ ip, why }, 'sip source banned'),
   });
