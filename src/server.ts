@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -7,11 +8,12 @@ import { DEMO, type SeedResult, seedDemo } from './demo/seed.js';
 import { type Clock, systemClock } from './kernel/clock.js';
 import type { Config } from './kernel/config.js';
 import { createEventBus, type EventBus } from './kernel/domain-events.js';
+import { SwbError } from './kernel/errors.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { createMediaPlane, type MediaPlane } from './media/plane.js';
 import { TrunkAwareUserDirectory } from './numbers/trunk-user-directory.js';
 import { prepareTrunking, type Trunking } from './numbers/trunking.js';
-import { type SipService, startSipService } from './sip/service.js';
+import { type SipService, type SipServiceConfig, startSipService } from './sip/service.js';
 import { type Db, migrate, openDb } from './storage/database.js';
 import { TenantsRepo } from './storage/repositories/tenants-repo.js';
 import { DbLocationStore, DbSipUserDirectory } from './storage/sip-ports.js';
@@ -42,6 +44,31 @@ export function mediaAddress(config: Config): string {
     for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   }
   return '127.0.0.1';
+}
+
+/**
+ * WebSocket (RFC 7118) always listens on sip.wsPort; TLS and secure WebSocket (what browsers
+ * need) listen on sip.tlsPort / sip.wssPort only when sip.tlsCert and sip.tlsKey name PEM files.
+ */
+export function secureTransports(
+  config: Config,
+): Pick<SipServiceConfig, 'wsPort' | 'tlsPort' | 'wssPort' | 'tlsCert' | 'tlsKey'> {
+  const { wsPort, tlsPort, wssPort, tlsCert, tlsKey } = config.sip;
+  if (!tlsCert || !tlsKey) return { wsPort };
+  const read = (key: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new SwbError('SWB_CONFIG_INVALID', { key, reason: `cannot read ${file}` }, { cause: err });
+    }
+  };
+  return {
+    wsPort,
+    tlsPort,
+    wssPort,
+    tlsCert: read('sip.tlsCert', tlsCert),
+    tlsKey: read('sip.tlsKey', tlsKey),
+  };
 }
 
 export function tenantsDepsFor(config: Config, db: Db, clock: Clock, logger: Logger): TenantsDeps {
@@ -136,6 +163,7 @@ export async function createServer(
               host: config.sip.host,
               udpPort: config.sip.udpPort,
               tcpPort: config.sip.tcpPort,
+              ...secureTransports(config),
               algorithms: config.sip.digest.split('+').map((a) => (a === 'md5' ? 'MD5' : 'SHA-256')),
             },
             clock,

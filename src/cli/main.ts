@@ -31,11 +31,15 @@ function parseArgs(argv: string[]): { command: string; configFile?: string } {
   return { command: args[0] ?? 'help', ...(configFile ? { configFile } : {}) };
 }
 
+type Listener = { transport: string; localPort: number };
+const isWs = (l: Listener): boolean => l.transport === 'ws' || l.transport === 'wss';
+const list = (ls: Listener[]): string => ls.map((l) => `${l.transport}/${l.localPort}`).join(' ');
+
 function banner(
   config: Config,
   url: string,
   seed: { seeded: boolean; developerApiKey?: string },
-  sip: { transport: string; localPort: number }[],
+  sip: Listener[],
 ): string {
   const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
   const base = config.http.publicUrl || url.replace('0.0.0.0', host);
@@ -46,8 +50,11 @@ function banner(
     `  API docs    ${base}/api/v1/docs   (OpenAPI: ${base}/api/v1/openapi.json)`,
     `  Health      ${base}/healthz  ${base}/readyz  ${base}/metrics`,
     sip.length > 0
-      ? `  SIP         ${sip.map((l) => `${l.transport}/${l.localPort}`).join(' ')}  (demo domain ${DEMO.tenant.sipDomain})`
+      ? `  SIP         ${list(sip.filter((l) => !isWs(l)))}  (demo domain ${DEMO.tenant.sipDomain})`
       : '  SIP         disabled (SWB_SIP_ENABLED=false)',
+    ...(sip.some(isWs)
+      ? [`  WebSocket   ${list(sip.filter(isWs))}  (browser agents: JsSIP/SIP.js, RFC 7118)`]
+      : []),
     `  RTP         udp/${config.media.rtpPortMin}-${config.media.rtpPortMax}`,
     `  Data        ${config.storage.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.storage.dataDir}`}`,
     '',
