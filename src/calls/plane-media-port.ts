@@ -12,6 +12,11 @@ import type { MediaBridge, MediaEndpoint, MediaRecording } from '../media/plane-
 import type { MediaPort } from '../sip/b2bua/types.js';
 import { parseSdp, remoteAudio } from '../sip/sdp/index.js';
 
+/** An offer from a WebRTC peer (a browser): DTLS-SRTP profile or a DTLS fingerprint. */
+export function isWebRtcSdp(sdp: string): boolean {
+  return /\bUDP\/TLS\/RTP\/SAVPF?\b/.test(sdp) || /^a=fingerprint:/m.test(sdp);
+}
+
 export interface PlaneMediaPortOptions {
   plane: MediaPlane;
   logger: Logger;
@@ -23,6 +28,8 @@ export interface PlaneMediaPortOptions {
 
 interface LegMedia {
   endpoint: Promise<MediaEndpoint>;
+  /** WebRTC legs: the offer answered and our answer (a 183 and the 200 reuse it). */
+  answered?: { offer: string; sdp: Promise<string> };
   peer?: string;
   /** The leg that owns the recording of the pair (the caller's). */
   records?: boolean;
@@ -60,9 +67,11 @@ export class PlaneMediaPort implements MediaPort {
   #ensure(legId: string, near: Promise<MediaEndpoint> | undefined): LegMedia {
     const have = this.#legs.get(legId);
     if (have) return have;
-    const m: LegMedia = { endpoint: this.#create(near) };
-    this.#legs.set(legId, m);
     const early = this.#earlySdp.get(legId);
+    const m: LegMedia = {
+      endpoint: this.#create(near, early !== undefined && isWebRtcSdp(early) ? 'webrtc' : 'rtp'),
+    };
+    this.#legs.set(legId, m);
     if (early !== undefined) {
       this.#earlySdp.delete(legId);
       this.remoteDescription(legId, early);
@@ -72,10 +81,26 @@ export class PlaneMediaPort implements MediaPort {
     return m;
   }
 
-  async #create(near: Promise<MediaEndpoint> | undefined): Promise<MediaEndpoint> {
+  async #create(near: Promise<MediaEndpoint> | undefined, kind: 'rtp' | 'webrtc'): Promise<MediaEndpoint> {
     // legs that will be bridged share a worker when possible (cheaper than a cross-worker bridge)
     const peer = near ? await near.catch(() => undefined) : undefined;
-    return this.#o.plane.createEndpoint(peer ? { near: peer.id } : {});
+    return this.#o.plane.createEndpoint({ kind, ...(peer ? { near: peer.id } : {}) });
+  }
+
+  /**
+   * A browser's offer (ICE + DTLS-SRTP) is answered by the leg's WebRTC endpoint; plain RTP
+   * offers are left to the leg (undefined).
+   */
+  async answer(legId: string, offer: string): Promise<string | undefined> {
+    if (!isWebRtcSdp(offer)) return undefined;
+    if (!this.#legs.has(legId)) this.#earlySdp.set(legId, offer); // makes #ensure pick 'webrtc'
+    const m = this.#ensure(legId, this.#peerEndpointId(legId));
+    if (m.answered?.offer === offer) return m.answered.sdp;
+    const ep = await m.endpoint;
+    if (ep.kind !== 'webrtc') return undefined;
+    const sdp = ep.acceptOffer(offer);
+    m.answered = { offer, sdp };
+    return sdp;
   }
 
   #peerEndpointId(legId: string): Promise<MediaEndpoint> | undefined {
@@ -89,6 +114,7 @@ export class PlaneMediaPort implements MediaPort {
       this.#earlySdp.set(legId, sdp); // applied when the leg allocates
       return;
     }
+    if (isWebRtcSdp(sdp)) return; // answer() applies it to the WebRTC endpoint
     let audio: ReturnType<typeof remoteAudio>;
     try {
       audio = remoteAudio(parseSdp(sdp));

@@ -92,7 +92,7 @@ export class InboundLeg extends Leg {
     const offer = this.invite.body.toString();
     if (!offer) return this.localSdp();
     try {
-      return await this.localAnswer(offer);
+      return (await this.media?.answer?.(this.id, offer)) ?? (await this.localAnswer(offer));
     } catch {
       this.reject(488);
       return undefined;

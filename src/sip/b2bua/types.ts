@@ -6,6 +6,11 @@ export interface MediaPort {
   allocate(legId: string): Promise<{ address: string; port: number }> | { address: string; port: number };
   /** Remote SDP of a leg is known (offer or answer). */
   remoteDescription?(legId: string, sdp: string): void;
+  /**
+   * The answer to an offer this port answers itself (a browser's WebRTC offer: ICE, DTLS-SRTP);
+   * undefined lets the leg build its own answer from allocate()'s address (plain RTP).
+   */
+  answer?(legId: string, offer: string): Promise<string | undefined>;
   release(legId: string): void;
 }
 
