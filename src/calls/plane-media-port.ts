@@ -95,12 +95,11 @@ export class PlaneMediaPort implements MediaPort {
     if (!isWebRtcSdp(offer)) return undefined;
     if (!this.#legs.has(legId)) this.#earlySdp.set(legId, offer); // makes #ensure pick 'webrtc'
     const m = this.#ensure(legId, this.#peerEndpointId(legId));
-    if (m.answered?.offer === offer) return m.answered.sdp;
-    const ep = await m.endpoint;
-    if (ep.kind !== 'webrtc') return undefined;
-    const sdp = ep.acceptOffer(offer);
+    if (m.answered?.offer === offer) return (await m.answered.sdp) || undefined;
+    // set before any await so that concurrent callers share one acceptOffer
+    const sdp = m.endpoint.then((ep) => (ep.kind === 'webrtc' ? ep.acceptOffer(offer) : ''));
     m.answered = { offer, sdp };
-    return sdp;
+    return (await sdp) || undefined;
   }
 
   #peerEndpointId(legId: string): Promise<MediaEndpoint> | undefined {
