@@ -8,6 +8,7 @@ const config = loadConfig({
   env: {},
   overrides: {
     http: { host: '127.0.0.1', port: 0 },
+    sip: { enabled: false }, // durability of acknowledged writes needs no SIP ports
     storage: { dataDir: process.env.DUR_DATA_DIR!, databaseUrl: process.env.DUR_DB_URL ?? '' },
     auth: { scryptCost: 1024 },
     log: { level: 'silent' },

@@ -53,7 +53,7 @@ describe('inbound calls from a trunk routed by called number (SIPp against the f
       env: {},
       overrides: {
         http: { host: '127.0.0.1', port: 0 },
-        sip: { host: '127.0.0.1', udpPort: 0, tcpPort: 0, digest: 'md5' },
+        sip: { host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: 0, digest: 'md5' },
         storage: { dataDir },
         auth: { scryptCost: 1024 },
         log: { level: 'silent' },

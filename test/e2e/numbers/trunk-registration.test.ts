@@ -136,7 +136,7 @@ describe('trunk registration in the full server (API shows the status)', () => {
         env: {},
         overrides: {
           http: { host: '127.0.0.1', port: 0 },
-          sip: { host: '127.0.0.1', udpPort: 0, tcpPort: 0 },
+          sip: { host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: 0 },
           storage: { dataDir },
           auth: { scryptCost: 1024 },
           log: { level: 'silent' },

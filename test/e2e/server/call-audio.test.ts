@@ -31,7 +31,7 @@ describe('call audio through the full server (SIPp → B2BUA + media plane → S
       env: {},
       overrides: {
         http: { host: '127.0.0.1', port: 0 },
-        sip: { host: '127.0.0.1', udpPort: 0, tcpPort: 0, digest: 'md5' },
+        sip: { host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: 0, digest: 'md5' },
         media: { rtpPortMin: 46000, rtpPortMax: 46999, workers: 2 },
         storage: { dataDir },
         auth: { scryptCost: 1024 },

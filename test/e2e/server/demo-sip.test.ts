@@ -27,7 +27,7 @@ describe('demo tenant over SIP (SIPp against the full server)', () => {
       overrides: {
         http: { host: '127.0.0.1', port: 0 },
         // SIPp 3.6 answers only MD5 challenges and takes the first one offered
-        sip: { host: '127.0.0.1', udpPort: 0, tcpPort: 0, digest: 'md5' },
+        sip: { host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: 0, digest: 'md5' },
         storage: { dataDir },
         auth: { scryptCost: 1024 },
         log: { level: 'silent' },

@@ -68,6 +68,7 @@ describe('switchboard CLI', () => {
         SWB_SIP_HOST: '127.0.0.1',
         SWB_SIP_UDP_PORT: '0',
         SWB_SIP_TCP_PORT: '0',
+        SWB_SIP_WS_PORT: '0',
       });
       assert.equal(r.status, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /\[ok {2}\] node/);
@@ -92,6 +93,7 @@ describe('switchboard CLI', () => {
         SWB_SIP_HOST: '127.0.0.1',
         SWB_SIP_UDP_PORT: '0',
         SWB_SIP_TCP_PORT: '0',
+        SWB_SIP_WS_PORT: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
