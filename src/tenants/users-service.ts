@@ -9,7 +9,7 @@ import type { UsersTable } from '../storage/schema.js';
 import { auditedTransaction, recordAudit } from './audit.js';
 import { type DataScope, dataScope, requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
-import { hashPassword } from './password.js';
+import { hashPassword, verifyPassword } from './password.js';
 import type { Permission } from './permissions.js';
 import type { User } from './types.js';
 
@@ -29,6 +29,8 @@ export interface UpdateUserInput {
   orgUnitId?: string | null | undefined;
   status?: 'active' | 'disabled' | undefined;
   password?: string | undefined;
+  /** Required when people change their own password (a stolen session must not suffice). */
+  currentPassword?: string | undefined;
   unlock?: boolean | undefined;
 }
 
@@ -130,11 +132,24 @@ export class UsersService {
 
   async update(ctx: RequestContext, id: string, input: UpdateUserInput): Promise<User> {
     const self = ctx.principal.userId === id;
-    const onlyOwnPassword = self && Object.keys(input).every((k) => k === 'password' || k === 'displayName');
+    const onlyOwnPassword =
+      self &&
+      Object.keys(input).every((k) => k === 'password' || k === 'currentPassword' || k === 'displayName');
     if (!onlyOwnPassword) requirePermission(ctx.principal, 'users:manage');
     if (input.roleId) await this.#checkRole(ctx, input.roleId);
     if (input.orgUnitId) await this.#checkOrgUnit(ctx, input.orgUnitId);
     const before = await this.#load(ctx, id);
+    if (self && input.password !== undefined) {
+      const ok =
+        input.currentPassword !== undefined &&
+        (await verifyPassword(input.currentPassword, before.password_hash));
+      if (!ok) {
+        throw new SwbError('SWB_VALIDATION', {
+          field: 'currentPassword',
+          reason: 'your current password is required to set a new one',
+        });
+      }
+    }
     const { clock } = this.deps;
     const now = clock.now();
     const hash = input.password ? await hashPassword(input.password, this.deps.auth.scryptCost) : undefined;

@@ -86,6 +86,9 @@ export const UpdateUserBody = T.Object(
     orgUnitId: T.Optional(T.Union([Id, T.Null()])),
     status: T.Optional(T.Union([T.Literal('active'), T.Literal('disabled')])),
     password: T.Optional(Password),
+    currentPassword: T.Optional(
+      T.String({ minLength: 1, maxLength: 200, description: 'Required to change your own password' }),
+    ),
     unlock: T.Optional(T.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },

@@ -134,6 +134,34 @@ for (const engine of ENGINES) {
       await login(t.app, 'demo', 'planner', 'NewPassword#1');
     });
 
+    it('people changing their own password must give the current one', async () => {
+      const cookie = await login(t.app, 'demo', '1002');
+      const me = json(await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie } }));
+      const url = `/api/v1/users/${me.userId}`;
+      const patch = (payload: Record<string, string>) =>
+        t.app.inject({ method: 'PATCH', url, headers: { cookie }, payload });
+      const missing = await patch({ password: 'Brand#New1' });
+      assert.equal(missing.statusCode, 400);
+      assert.match(missing.body, /currentPassword/);
+      assert.equal((await patch({ password: 'Brand#New1', currentPassword: 'wrong-one' })).statusCode, 400);
+      await login(t.app, 'demo', '1002'); // the old password still works
+      const ok = await patch({ password: 'Brand#New1', currentPassword: 'Demo@2026' });
+      assert.equal(ok.statusCode, 200);
+      const fresh = await login(t.app, 'demo', '1002', 'Brand#New1');
+      assert.equal(
+        (await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode,
+        401,
+        'a new password ends the sessions opened with the old one',
+      );
+      const other = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${json<{ items: { id: string }[] }>(await t.app.inject({ url: '/api/v1/users?q=1001', headers: { cookie: await login(t.app, 'demo', 'admin') } })).items[0]!.id}`,
+        headers: { cookie: fresh },
+        payload: { password: 'Hijack#123', currentPassword: 'Brand#New1' },
+      });
+      assert.ok([403, 404].includes(other.statusCode), "an agent cannot set another user's password");
+    });
+
     it('API keys: shown once, authenticate as Bearer, stop working when revoked', async () => {
       const me = await t.app.inject({
         url: '/api/v1/auth/me',
