@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { MediaEndpoint, MediaRecording } from '../../../src/media/plane.js';
 import { createMediaPlane, type MediaPlane } from '../../../src/media/plane.js';
 import { readWav, toneDurationMs, waitFor } from '../../integration/media/rtp-peer.js';
+import { sineWav } from '../../support/sine-wav.js';
 import { MiniUac } from './mini-uac.js';
 import { MiniUas } from './mini-uas.js';
 import { tonePackets, writeRtpPcap } from './pcap-writer.js';
@@ -18,26 +19,6 @@ const SIPP_MEDIA = 43042;
 const UAS_PORT = 43046;
 const UAC_PORT = 43047;
 const BARESIP_SIP = 43050;
-
-function sineWav8k(freq: number, seconds: number): Buffer {
-  const n = 8000 * seconds;
-  const b = Buffer.alloc(44 + n * 2);
-  b.write('RIFF', 0, 'ascii');
-  b.writeUInt32LE(36 + n * 2, 4);
-  b.write('WAVEfmt ', 8, 'ascii');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(8000, 24);
-  b.writeUInt32LE(16000, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'ascii');
-  b.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++)
-    b.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * freq * i) / 8000)), 44 + 2 * i);
-  return b;
-}
 
 describe('SIPp caller → Switchboard media → baresip callee (real peers on both sides)', () => {
   let plane: MediaPlane;
@@ -61,7 +42,7 @@ describe('SIPp caller → Switchboard media → baresip callee (real peers on bo
 
   it('the callee hears the caller’s 1 kHz, the recording has 1 kHz (caller) and 440 Hz (callee)', async () => {
     // baresip: auto-answers, talks 440 Hz from a WAV, dumps what it hears (sndfile) into dir
-    await writeFile(join(dir, 'callee.wav'), sineWav8k(440, 10));
+    await writeFile(join(dir, 'callee.wav'), sineWav(440, 10_000, 8000, 8000));
     await writeFile(
       join(dir, 'config'),
       [

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
 import { createMediaPlane, type MediaPlane } from '../../../src/media/plane.js';
 import { RtpPeer, readWav, toneDurationMs, toneRatio, waitFor } from '../../integration/media/rtp-peer.js';
+import { sineWav } from '../../support/sine-wav.js';
 
 const BROWSER_HZ = 660;
 
@@ -54,27 +55,6 @@ async function measure() {
 </script>`;
 const CALLER_HZ = 1000;
 
-/** 48 kHz 16-bit mono WAV of a sine, for Chromium's fake microphone. */
-function sineWav(freq: number, seconds: number, rate = 48_000): Buffer {
-  const n = rate * seconds;
-  const b = Buffer.alloc(44 + n * 2);
-  b.write('RIFF', 0, 'ascii');
-  b.writeUInt32LE(36 + n * 2, 4);
-  b.write('WAVEfmt ', 8, 'ascii');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'ascii');
-  b.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++)
-    b.writeInt16LE(Math.round(12_000 * Math.sin((2 * Math.PI * freq * i) / rate)), 44 + 2 * i);
-  return b;
-}
-
 describe('media plane with headless Chromium as a WebRTC leg (werift, ICE-lite, DTLS-SRTP, PCMU)', () => {
   let plane: MediaPlane;
   let dir: string;
@@ -85,7 +65,7 @@ describe('media plane with headless Chromium as a WebRTC leg (werift, ICE-lite, 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'swb-webrtc-'));
     const wav = join(dir, 'tone.wav');
-    await writeFile(wav, sineWav(BROWSER_HZ, 10));
+    await writeFile(wav, sineWav(BROWSER_HZ, 10_000, 48_000, 12_000));
     plane = await createMediaPlane({
       workers: 1,
       rtpPortMin: 42800,

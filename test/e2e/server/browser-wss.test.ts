@@ -14,6 +14,7 @@ import { loadConfig } from '../../../src/kernel/config.js';
 import { silentLogger } from '../../../src/kernel/logger.js';
 import { createServer, type Server } from '../../../src/server.js';
 import { readWav, toneDurationMs } from '../../integration/media/rtp-peer.js';
+import { sineWav } from '../../support/sine-wav.js';
 import { freeUdpPort, scratchDir, sipp, sippTotals } from '../sip/harness.js';
 
 const require = createRequire(import.meta.url);
@@ -78,27 +79,6 @@ async function measure() {
   return { peakHz: (best * ctx.sampleRate) / an.fftSize, peakDb: d[best] };
 }
 </script>`;
-
-/** 48 kHz 16-bit mono WAV of a sine, for Chromium's fake microphone. */
-function sineWav(freq: number, seconds: number, rate = 48_000): Buffer {
-  const n = rate * seconds;
-  const b = Buffer.alloc(44 + n * 2);
-  b.write('RIFF', 0, 'ascii');
-  b.writeUInt32LE(36 + n * 2, 4);
-  b.write('WAVEfmt ', 8, 'ascii');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'ascii');
-  b.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++)
-    b.writeInt16LE(Math.round(12_000 * Math.sin((2 * Math.PI * freq * i) / rate)), 44 + 2 * i);
-  return b;
-}
 
 /**
  * A browser agent on the full server: headless Chromium runs JsSIP, registers demo agent 1002
@@ -175,7 +155,7 @@ describe('browser agent over WSS (Chromium + JsSIP → full server → SIPp echo
     pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/`;
 
     const wav = join(dataDir, 'tone.wav');
-    writeFileSync(wav, sineWav(HZ, 20));
+    writeFileSync(wav, sineWav(HZ, 20_000, 48_000, 12_000));
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       timeout: 30_000,

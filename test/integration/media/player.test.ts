@@ -6,27 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { Rfc4733Sender } from '../../../src/media/dtmf/rfc4733.js';
 import type { MediaEventMap } from '../../../src/media/media-types.js';
 import { createMediaPlane, type MediaPlane } from '../../../src/media/plane.js';
+import { sineWav } from '../../support/sine-wav.js';
 import { RtpPeer, readWav, toneDurationMs, toneRatio, waitFor } from './rtp-peer.js';
-
-function sineWav(freq: number, ms: number, rate: number): Buffer {
-  const n = Math.round((rate * ms) / 1000);
-  const b = Buffer.alloc(44 + n * 2);
-  b.write('RIFF', 0, 'ascii');
-  b.writeUInt32LE(36 + n * 2, 4);
-  b.write('WAVEfmt ', 8, 'ascii');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'ascii');
-  b.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++)
-    b.writeInt16LE(Math.round(10_000 * Math.sin((2 * Math.PI * freq * i) / rate)), 44 + 2 * i);
-  return b;
-}
 
 describe('media plane: player (prompts, music on hold, barge-in)', () => {
   let plane: MediaPlane;
@@ -40,9 +21,9 @@ describe('media plane: player (prompts, music on hold, barge-in)', () => {
     prompt8k = join(dir, 'p8k.wav');
     prompt16k = join(dir, 'p16k.wav');
     moh = join(dir, 'moh.wav');
-    await writeFile(prompt8k, sineWav(600, 600, 8000));
-    await writeFile(prompt16k, sineWav(800, 400, 16_000));
-    await writeFile(moh, sineWav(500, 300, 8000));
+    await writeFile(prompt8k, sineWav(600, 600, 8000, 10_000));
+    await writeFile(prompt16k, sineWav(800, 400, 16_000, 10_000));
+    await writeFile(moh, sineWav(500, 300, 8000, 10_000));
     plane = await createMediaPlane({
       workers: 1,
       rtpPortMin: 42850,
