@@ -10,7 +10,7 @@ import { requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
 import { hashPassword } from './password.js';
 import { BUILTIN_ROLES, type BuiltinRole, PLATFORM_ADMIN_ROLE } from './permissions.js';
-import type { Tenant } from './types.js';
+import type { Principal, Tenant } from './types.js';
 
 export interface CreateTenantInput {
   name: string;
@@ -18,6 +18,11 @@ export interface CreateTenantInput {
   timeZone?: string | undefined;
   sipDomain?: string | undefined;
   admin?: { username: string; password: string; displayName?: string | undefined } | undefined;
+}
+
+/** The system, or a platform-operator principal holding `perm`: may act on any tenant. */
+function operatesTenants(p: Principal, perm: 'tenants:read' | 'tenants:manage'): boolean {
+  return p.actorType === 'system' || (p.tenantKind === 'platform' && p.permissions.has(perm));
 }
 
 export function isValidTimeZone(tz: string): boolean {
@@ -34,10 +39,7 @@ export class TenantsService {
 
   /** Client principals see only their own tenant; others are reported as not found. */
   #visible(ctx: RequestContext, id: string): boolean {
-    const p = ctx.principal;
-    if (p.actorType === 'system') return true;
-    if (p.tenantKind === 'platform' && p.permissions.has('tenants:read')) return true;
-    return p.tenantId === id;
+    return operatesTenants(ctx.principal, 'tenants:read') || ctx.principal.tenantId === id;
   }
 
   async get(ctx: RequestContext, id: string): Promise<Tenant> {
@@ -52,7 +54,7 @@ export class TenantsService {
     filter: { q?: string; status?: string },
   ): Promise<Page<Tenant>> {
     const p = ctx.principal;
-    if (p.actorType === 'system' || (p.tenantKind === 'platform' && p.permissions.has('tenants:read'))) {
+    if (operatesTenants(p, 'tenants:read')) {
       return new TenantsRepo(this.deps.db).list(page, filter);
     }
     const own = await new TenantsRepo(this.deps.db).byId(p.tenantId);
@@ -75,10 +77,8 @@ export class TenantsService {
     kind: 'platform' | 'client' = 'client',
   ): Promise<Tenant> {
     const p = ctx.principal;
-    if (p.actorType !== 'system') {
-      if (p.tenantKind !== 'platform') throw new SwbError('SWB_FORBIDDEN', { permission: 'tenants:manage' });
-      requirePermission(p, 'tenants:manage');
-    }
+    if (!operatesTenants(p, 'tenants:manage'))
+      throw new SwbError('SWB_FORBIDDEN', { permission: 'tenants:manage' });
     const tz = input.timeZone ?? 'Asia/Shanghai';
     if (!isValidTimeZone(tz))
       throw new SwbError('SWB_VALIDATION', { field: 'timeZone', reason: 'unknown IANA time zone' });
@@ -167,8 +167,7 @@ export class TenantsService {
     patch: { name?: string; status?: 'active' | 'disabled'; timeZone?: string; sipDomain?: string | null },
   ): Promise<Tenant> {
     const p = ctx.principal;
-    const platform =
-      p.actorType === 'system' || (p.tenantKind === 'platform' && p.permissions.has('tenants:manage'));
+    const platform = operatesTenants(p, 'tenants:manage');
     // a client admin may rename their own tenant and set its time zone, never its status
     if (!platform) {
       if (p.tenantId !== id) throw new SwbError('SWB_NOT_FOUND', { resource: 'Tenant' });
@@ -222,7 +221,7 @@ export class TenantsService {
 /** Deleting a tenant removes all its data; it must be disabled first (a deliberate two-step). */
 export async function deleteTenant(deps: TenantsDeps, ctx: RequestContext, id: string): Promise<void> {
   const p = ctx.principal;
-  if (p.actorType !== 'system' && (p.tenantKind !== 'platform' || !p.permissions.has('tenants:manage'))) {
+  if (!operatesTenants(p, 'tenants:manage')) {
     throw new SwbError('SWB_NOT_FOUND', { resource: 'Tenant' });
   }
   const now = deps.clock.now();
