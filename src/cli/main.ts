@@ -84,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const logger = createLogger({ level: config.log.level });
+  const logger = createLogger({ level: config.log.level, format: config.log.format });
   switch (command) {
     case 'start': {
       const server = await createServer(config, { logger });

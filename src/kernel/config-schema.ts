@@ -96,7 +96,11 @@ export const ConfigSchema = T.Object(
           ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l)),
           { default: 'info' },
         ),
-        pretty: T.Boolean({ default: false }),
+        format: T.Union([T.Literal('auto'), T.Literal('pretty'), T.Literal('json')], {
+          default: 'auto',
+          description:
+            'auto: short human lines on a terminal, JSON otherwise (pipe, file, journald); pretty or json to force one',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
