@@ -114,21 +114,18 @@ export async function createServer(
     };
     let trunking: Trunking | undefined;
     let closed = false;
-    return {
-      app,
-      db,
-      seed,
-      bus,
-      get sip() {
-        return sip;
-      },
-      get media() {
-        return media;
-      },
-      get mediaPort() {
-        return mediaPort;
-      },
-      async listen() {
+    const close = async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      clock.clearTimer(purgeTimer);
+      trunking?.close();
+      await sip?.close();
+      await media?.close();
+      await app.close();
+      await db.close();
+    };
+    const start = {
+      async listen(): Promise<string> {
         if (config.sip.enabled) {
           // trunk calls are routed by called number (src/numbers/trunking.ts), hence autoBridge: false
           trunking = await prepareTrunking({ db: db.kysely, clock, logger, bus });
@@ -182,16 +179,32 @@ export async function createServer(
         }
         return app.listen({ host: config.http.host, port: config.http.port });
       },
-      async close() {
-        if (closed) return;
-        closed = true;
-        clock.clearTimer(purgeTimer);
-        trunking?.close();
-        await sip?.close();
-        await media?.close();
-        await app.close();
-        await db.close();
+    };
+    return {
+      app,
+      db,
+      seed,
+      bus,
+      get sip() {
+        return sip;
       },
+      get media() {
+        return media;
+      },
+      get mediaPort() {
+        return mediaPort;
+      },
+      async listen() {
+        try {
+          return await start.listen();
+        } catch (err) {
+          // a port in use (or any start-up failure) must not leave media workers, timers and the
+          // database open: the process would live on, listening on nothing
+          await close().catch((e: unknown) => logger.warn({ err: e }, 'cleanup after failed start'));
+          throw err;
+        }
+      },
+      close,
     };
   } catch (e) {
     await db.close();
