@@ -111,6 +111,20 @@ function fmt(minute: number): string {
   return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }
 
+/**
+ * Ids a caller must add to the plan so that route() can follow a directly delivered 400/800
+ * number to its lead access number (the plan usually holds just the numbers of the call).
+ */
+export function missingLeadAccessIds(numbers: PlanNumber[]): string[] {
+  const have = new Set(numbers.map((n) => n.id));
+  const out = new Set<string>();
+  for (const n of numbers) {
+    const lead = n.accessNumberIds[0];
+    if (lead !== undefined && !have.has(lead)) out.add(lead);
+  }
+  return [...out];
+}
+
 /** The access number a directly delivered 400/800 number falls back to: the first bound one. */
 function leadAccessNumber(n: PlanNumber, plan: NumberPlan, trace: string[]): PlanNumber | undefined {
   const id = n.accessNumberIds[0];
