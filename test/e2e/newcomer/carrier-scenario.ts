@@ -8,7 +8,9 @@ export interface CarrierStep {
   pauseMs: number;
 }
 
-export function carrierScenario(steps: CarrierStep[]): string {
+/** `codec` is what the audio pcap carries (SIPp's own g711a.pcap is PCMA). */
+export function carrierScenario(steps: CarrierStep[], codec: 'PCMU' | 'PCMA' = 'PCMU'): string {
+  const pt = codec === 'PCMU' ? 0 : 8;
   const plays = steps
     .map(
       (s) => `
@@ -37,8 +39,8 @@ export function carrierScenario(steps: CarrierStep[]): string {
       s=-
       c=IN IP[media_ip_type] [media_ip]
       t=0 0
-      m=audio [media_port] RTP/AVP 0 101
-      a=rtpmap:0 PCMU/8000
+      m=audio [media_port] RTP/AVP ${pt} 101
+      a=rtpmap:${pt} ${codec}/8000
       a=rtpmap:101 telephone-event/8000
       a=fmtp:101 0-15
 
