@@ -95,6 +95,8 @@ export class TenantsService {
       status: 'active',
       time_zone: tz,
       sip_domain: input.sipDomain?.toLowerCase() ?? null,
+      max_concurrent_outbound: null,
+      max_outbound_per_minute: null,
       created_at: now,
       updated_at: now,
     };
@@ -164,7 +166,14 @@ export class TenantsService {
   async update(
     ctx: RequestContext,
     id: string,
-    patch: { name?: string; status?: 'active' | 'disabled'; timeZone?: string; sipDomain?: string | null },
+    patch: {
+      name?: string;
+      status?: 'active' | 'disabled';
+      timeZone?: string;
+      sipDomain?: string | null;
+      maxConcurrentOutbound?: number | null;
+      maxOutboundPerMinute?: number | null;
+    },
   ): Promise<Tenant> {
     const p = ctx.principal;
     const platform = operatesTenants(p, 'tenants:manage');
@@ -172,7 +181,13 @@ export class TenantsService {
     if (!platform) {
       if (p.tenantId !== id) throw new SwbError('SWB_NOT_FOUND', { resource: 'Tenant' });
       requirePermission(p, 'config:manage');
-      if (patch.status !== undefined || patch.sipDomain !== undefined) {
+      // outbound limits cap what a tenant (or whoever took over its admin) can spend on calls
+      if (
+        patch.status !== undefined ||
+        patch.sipDomain !== undefined ||
+        patch.maxConcurrentOutbound !== undefined ||
+        patch.maxOutboundPerMinute !== undefined
+      ) {
         throw new SwbError('SWB_FORBIDDEN', { permission: 'tenants:manage' });
       }
     }
@@ -202,6 +217,14 @@ export class TenantsService {
         status: patch.status ?? before.status,
         time_zone: patch.timeZone ?? before.time_zone,
         sip_domain: patch.sipDomain === undefined ? before.sip_domain : patch.sipDomain,
+        max_concurrent_outbound:
+          patch.maxConcurrentOutbound === undefined
+            ? before.max_concurrent_outbound
+            : patch.maxConcurrentOutbound,
+        max_outbound_per_minute:
+          patch.maxOutboundPerMinute === undefined
+            ? before.max_outbound_per_minute
+            : patch.maxOutboundPerMinute,
         updated_at: now,
       };
       await repo.update(id, row);

@@ -8,6 +8,9 @@ export interface Tenant {
   status: 'active' | 'disabled';
   timeZone: string;
   sipDomain: string | null;
+  /** Outbound trunk-call limits of the whole tenant; null = config.outboundPolicy default. */
+  maxConcurrentOutbound: number | null;
+  maxOutboundPerMinute: number | null;
   createdAt: string;
   updatedAt: string;
 }

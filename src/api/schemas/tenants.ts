@@ -6,6 +6,15 @@ const Slug = T.String({ minLength: 2, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-
 const Domain = T.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.-]+$' });
 const TimeZone = T.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Asia/Shanghai' });
 
+const TenantMaxConcurrent = T.Union([T.Integer({ minimum: 0, maximum: 10000 }), T.Null()], {
+  description:
+    "Concurrent outbound trunk calls of all the tenant's phones; null = config.outboundPolicy default. Set by the platform operator",
+});
+const TenantMaxPerMinute = T.Union([T.Integer({ minimum: 0, maximum: 100000 }), T.Null()], {
+  description:
+    "Outbound trunk calls per sliding minute of all the tenant's phones; null = config.outboundPolicy default. Set by the platform operator",
+});
+
 export const TenantSchema = T.Object(
   {
     id: Id,
@@ -15,6 +24,8 @@ export const TenantSchema = T.Object(
     status: T.Union([T.Literal('active'), T.Literal('disabled')]),
     timeZone: T.String(),
     sipDomain: T.Union([T.String(), T.Null()]),
+    maxConcurrentOutbound: TenantMaxConcurrent,
+    maxOutboundPerMinute: TenantMaxPerMinute,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -43,6 +54,8 @@ export const UpdateTenantBody = T.Object(
     status: T.Optional(T.Union([T.Literal('active'), T.Literal('disabled')])),
     timeZone: T.Optional(TimeZone),
     sipDomain: T.Optional(T.Union([Domain, T.Null()])),
+    maxConcurrentOutbound: T.Optional(TenantMaxConcurrent),
+    maxOutboundPerMinute: T.Optional(TenantMaxPerMinute),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -12,6 +12,8 @@ export function toTenant(r: TenantsTable): Tenant {
     status: r.status,
     timeZone: r.time_zone,
     sipDomain: r.sip_domain,
+    maxConcurrentOutbound: r.max_concurrent_outbound,
+    maxOutboundPerMinute: r.max_outbound_per_minute,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
   };
