@@ -33,7 +33,7 @@ export type DomainEvents = {
       /** The dialled number (E.164, or an emergency short code). */
       number: string;
       destination: 'emergency' | 'national' | 'international';
-      reason: 'class-of-service' | 'no-account';
+      reason: 'class-of-service' | 'denied-prefix' | 'no-account';
       sourceIp: string;
       at: number;
     },

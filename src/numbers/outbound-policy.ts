@@ -5,8 +5,9 @@
  * published as a `security.*` event and counted.
  *
  * SIP answers (see docs/security.tollfraud.md):
- * - 403 (SWB_CALL_CLASS_FORBIDDEN) when the class of service forbids the destination, or the
- *   authenticated account is unknown: policy, retrying will not help;
+ * - 403 (SWB_CALL_CLASS_FORBIDDEN) when the class of service forbids the destination, the number
+ *   starts with a prefix on the tenant's deny list, or the authenticated account is unknown:
+ *   policy, retrying will not help;
  * - 503 (SWB_CALL_LIMIT) when a limit is reached: the same call succeeds once a call ends or the
  *   minute has passed, and 503 is what the trunk's own capacity limit already answers.
  *
@@ -31,6 +32,8 @@ export interface AccountOutboundSettings {
 export interface TenantOutboundSettings {
   maxConcurrentOutbound: number | null;
   maxOutboundPerMinute: number | null;
+  /** E.164 prefixes no phone of the tenant may dial, whatever its class (not emergency). */
+  denyPrefixes?: string[] | undefined;
 }
 
 /** Implemented by src/storage/sip-ports.ts (DbOutboundPolicyStore). */
@@ -48,7 +51,7 @@ export interface OutboundLimitDefaults {
 }
 
 export type LimitReason = 'account-concurrent' | 'account-rate' | 'tenant-concurrent' | 'tenant-rate';
-export type BlockReason = 'class-of-service' | 'no-account' | LimitReason;
+export type BlockReason = 'class-of-service' | 'denied-prefix' | 'no-account' | LimitReason;
 
 export interface OutboundCall {
   tenantId: string;
@@ -111,6 +114,8 @@ export class OutboundPolicy {
     if (!permits(acct.classOfService, call.destination)) {
       return this.#blocked(call, 'class-of-service', { classOfService: acct.classOfService });
     }
+    const denied = tenant?.denyPrefixes?.find((p) => call.number.startsWith(p));
+    if (denied) return this.#blocked(call, 'denied-prefix', { prefix: denied });
     const d = this.deps.defaults;
     const aKey = accountKey(call.tenantId, call.account!);
     const tKey = tenantKey(call.tenantId);
@@ -165,7 +170,7 @@ export class OutboundPolicy {
 
   #blocked(
     call: OutboundCall,
-    reason: 'class-of-service' | 'no-account',
+    reason: 'class-of-service' | 'denied-prefix' | 'no-account',
     extra: Record<string, unknown> = {},
   ): OutboundAdmission {
     const at = this.deps.clock.now();
@@ -180,7 +185,7 @@ export class OutboundPolicy {
         code: 'SWB_CALL_CLASS_FORBIDDEN',
         ...extra,
       },
-      'outbound call blocked by class of service',
+      'outbound call blocked by policy',
     );
     this.deps.bus?.safeEmit('security.call_blocked', {
       tenantId: call.tenantId,

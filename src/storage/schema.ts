@@ -16,6 +16,8 @@ export interface TenantsTable {
   /** Outbound trunk-call limits (null = config.outboundPolicy default). */
   max_concurrent_outbound: number | null;
   max_outbound_per_minute: number | null;
+  /** JSON array of E.164 prefixes its phones may never dial over a trunk. */
+  outbound_deny_prefixes: string;
   created_at: number;
   updated_at: number;
 }

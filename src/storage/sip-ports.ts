@@ -145,11 +145,15 @@ export class DbOutboundPolicyStore implements OutboundPolicyStore {
   async tenant(tenantId: string): Promise<TenantOutboundSettings | undefined> {
     const r = await this.db
       .selectFrom('tenants')
-      .select(['max_concurrent_outbound', 'max_outbound_per_minute'])
+      .select(['max_concurrent_outbound', 'max_outbound_per_minute', 'outbound_deny_prefixes'])
       .where('id', '=', tenantId)
       .executeTakeFirst();
     return r
-      ? { maxConcurrentOutbound: r.max_concurrent_outbound, maxOutboundPerMinute: r.max_outbound_per_minute }
+      ? {
+          maxConcurrentOutbound: r.max_concurrent_outbound,
+          maxOutboundPerMinute: r.max_outbound_per_minute,
+          denyPrefixes: JSON.parse(r.outbound_deny_prefixes) as string[],
+        }
       : undefined;
   }
 }

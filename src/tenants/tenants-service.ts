@@ -25,6 +25,23 @@ function operatesTenants(p: Principal, perm: 'tenants:read' | 'tenants:manage'):
   return p.actorType === 'system' || (p.tenantKind === 'platform' && p.permissions.has(perm));
 }
 
+/** Validates and normalises a deny list: international form only (`+…` or `00…`), deduplicated. */
+function denyPrefixes(input: string[]): string[] {
+  const out: string[] = [];
+  for (const p of input) {
+    const s = p.replace(/[\s\-.()]/g, '');
+    if (!/^(\+|00)[1-9][0-9]{0,14}$/.test(s)) {
+      throw new SwbError('SWB_VALIDATION', {
+        field: 'outboundDenyPrefixes',
+        reason: 'prefixes are written internationally: +<country code>… or 00<country code>…',
+      });
+    }
+    const e164 = s.startsWith('+') ? s : `+${s.slice(2)}`;
+    if (!out.includes(e164)) out.push(e164);
+  }
+  return out;
+}
+
 export function isValidTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -97,6 +114,7 @@ export class TenantsService {
       sip_domain: input.sipDomain?.toLowerCase() ?? null,
       max_concurrent_outbound: null,
       max_outbound_per_minute: null,
+      outbound_deny_prefixes: '[]',
       created_at: now,
       updated_at: now,
     };
@@ -173,6 +191,7 @@ export class TenantsService {
       sipDomain?: string | null;
       maxConcurrentOutbound?: number | null;
       maxOutboundPerMinute?: number | null;
+      outboundDenyPrefixes?: string[];
     },
   ): Promise<Tenant> {
     const p = ctx.principal;
@@ -225,6 +244,11 @@ export class TenantsService {
           patch.maxOutboundPerMinute === undefined
             ? before.max_outbound_per_minute
             : patch.maxOutboundPerMinute,
+        // a deny list only narrows what phones may dial: the tenant admin may keep it too
+        outbound_deny_prefixes:
+          patch.outboundDenyPrefixes === undefined
+            ? before.outbound_deny_prefixes
+            : JSON.stringify(denyPrefixes(patch.outboundDenyPrefixes)),
         updated_at: now,
       };
       await repo.update(id, row);

@@ -11,6 +11,8 @@ export interface Tenant {
   /** Outbound trunk-call limits of the whole tenant; null = config.outboundPolicy default. */
   maxConcurrentOutbound: number | null;
   maxOutboundPerMinute: number | null;
+  /** E.164 prefixes (`+8616…`, `+882`) no phone of the tenant may dial over a trunk. */
+  outboundDenyPrefixes: string[];
   createdAt: string;
   updatedAt: string;
 }

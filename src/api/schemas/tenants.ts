@@ -26,6 +26,9 @@ export const TenantSchema = T.Object(
     sipDomain: T.Union([T.String(), T.Null()]),
     maxConcurrentOutbound: TenantMaxConcurrent,
     maxOutboundPerMinute: TenantMaxPerMinute,
+    outboundDenyPrefixes: T.Array(T.String(), {
+      description: 'E.164 prefixes no phone of the tenant may dial over a trunk (premium-rate, satellite…)',
+    }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -56,6 +59,12 @@ export const UpdateTenantBody = T.Object(
     sipDomain: T.Optional(T.Union([Domain, T.Null()])),
     maxConcurrentOutbound: T.Optional(TenantMaxConcurrent),
     maxOutboundPerMinute: T.Optional(TenantMaxPerMinute),
+    outboundDenyPrefixes: T.Optional(
+      T.Array(T.String({ minLength: 2, maxLength: 24 }), {
+        maxItems: 200,
+        description: 'Replaces the deny list; +<cc>… or 00<cc>… (tenant admin or platform operator)',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -256,6 +256,32 @@ describe('toll fraud: class of service and outbound limits (SIPp and a raw carri
     assert.doesNotMatch(inv.headers.join('\n'), /forged\.example|sip:1001@/);
   });
 
+  it("the tenant's deny list refuses a prefix before the trunk, even for national numbers", async () => {
+    const set = await server.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tenants/${demoTenantId}`,
+      headers: { cookie: admin },
+      payload: { outboundDenyPrefixes: ['+86138001'] },
+    });
+    assert.equal(set.statusCode, 200, set.body);
+    const before = carrier.invites.length;
+    const seen = events.length;
+    await dial('1001', '13800138000', 403);
+    assert.equal(carrier.invites.length, before);
+    assert.equal(
+      events.slice(seen).find((x) => x.name === 'security.call_blocked')?.e.reason,
+      'denied-prefix',
+    );
+    await dial('1001', '13900139000', 200);
+    const clear = await server.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tenants/${demoTenantId}`,
+      headers: { cookie: admin },
+      payload: { outboundDenyPrefixes: [] },
+    });
+    assert.equal(clear.statusCode, 200, clear.body);
+  });
+
   it('international opened for one account: 00447700900123 reaches the carrier as +44', async () => {
     await setAccount('1003', { classOfService: 'international' });
     await dial('1003', '00447700900123', 200);

@@ -127,10 +127,27 @@ for (const engine of ENGINES) {
       });
       assert.equal(set.statusCode, 200, set.body);
       const store = new DbOutboundPolicyStore(t.db.kysely);
-      assert.deepEqual(await store.tenant(tenantId), { maxConcurrentOutbound: 5, maxOutboundPerMinute: 30 });
+      assert.deepEqual(await store.tenant(tenantId), {
+        maxConcurrentOutbound: 5,
+        maxOutboundPerMinute: 30,
+        denyPrefixes: [],
+      });
       const back = await req(root, 'PATCH', `/api/v1/tenants/${tenantId}`, { maxConcurrentOutbound: null });
       assert.equal(json(back).maxConcurrentOutbound, null);
       assert.equal(json(back).maxOutboundPerMinute, 30);
+      // the deny list: the tenant admin may set it (it only narrows what phones dial); normalised
+      const deny = await req(admin, 'PATCH', `/api/v1/tenants/${tenantId}`, {
+        outboundDenyPrefixes: ['+86 168', '00882', '+86168'],
+      });
+      assert.equal(deny.statusCode, 200, deny.body);
+      assert.deepEqual(json(deny).outboundDenyPrefixes, ['+86168', '+882']);
+      assert.deepEqual((await store.tenant(tenantId))?.denyPrefixes, ['+86168', '+882']);
+      for (const list of [['168'], ['+0123'], ['+86abc']]) {
+        const r = await req(admin, 'PATCH', `/api/v1/tenants/${tenantId}`, { outboundDenyPrefixes: list });
+        assert.equal(r.statusCode, 400, `${list} → ${r.body}`);
+        assert.equal(json(r).code, 'SWB_VALIDATION');
+      }
+      assert.deepEqual((await store.tenant(tenantId))?.denyPrefixes, ['+86168', '+882'], 'unchanged');
       const bad = await req(root, 'PATCH', `/api/v1/tenants/${tenantId}`, { maxConcurrentOutbound: -3 });
       assert.equal(bad.statusCode, 400);
       assert.equal(json(bad).code, 'SWB_VALIDATION');

@@ -183,6 +183,27 @@ describe('OutboundPolicy', () => {
     assert.equal((await policy.admit(call('1001'))).ok, true, 'second of two per minute');
   });
 
+  it("the tenant's deny list refuses matching numbers for every class, never emergency", async () => {
+    const { policy, events } = setup(
+      { '1001': { classOfService: 'international' } },
+      { maxConcurrentOutbound: null, maxOutboundPerMinute: null, denyPrefixes: ['+8616', '+882'] },
+    );
+    const r = await policy.admit(call('1001', { number: '+8616812345678' }));
+    assert.deepEqual(r, {
+      ok: false,
+      status: 403,
+      code: 'SWB_CALL_CLASS_FORBIDDEN',
+      reason: 'denied-prefix',
+    });
+    assert.equal(
+      (await policy.admit(call('1001', { number: '+88216000000', destination: 'international' }))).ok,
+      false,
+    );
+    assert.equal((await policy.admit(call('1001'))).ok, true);
+    assert.equal((await policy.admit(call('1001', { number: '110', destination: 'emergency' }))).ok, true);
+    assert.equal((events[0]!.e as { reason: string }).reason, 'denied-prefix');
+  });
+
   it('masks numbers for logs', () => {
     assert.equal(maskNumber('+8613800138000'), '+861******8000');
     assert.equal(maskNumber('+447700900123'), '+447*****0123');
