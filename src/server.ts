@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { Counter } from 'prom-client';
 import { buildApp } from './api/app.js';
 import { PlaneMediaPort } from './calls/plane-media-port.js';
 import { DEMO, type SeedResult, seedDemo } from './demo/seed.js';
@@ -128,7 +129,20 @@ export async function createServer(
       async listen(): Promise<string> {
         if (config.sip.enabled) {
           // trunk calls are routed by called number (src/numbers/trunking.ts), hence autoBridge: false
-          trunking = await prepareTrunking({ db: db.kysely, clock, logger, bus });
+          const refused = new Counter({
+            name: 'switchboard_outbound_calls_refused_total',
+            help: "Phones' trunk calls refused by class of service or outbound limits, by reason",
+            labelNames: ['reason'] as const,
+            registers: [app.metricsRegistry],
+          });
+          trunking = await prepareTrunking({
+            db: db.kysely,
+            clock,
+            logger,
+            bus,
+            outboundLimits: config.outboundPolicy,
+            onBlocked: (reason) => refused.inc({ reason }),
+          });
           const users = new TrunkAwareUserDirectory(new DbSipUserDirectory(db.kysely), db.kysely);
           if (config.media.enabled) {
             const recordingsDir = resolve(

@@ -104,6 +104,34 @@ export const ConfigSchema = T.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    outboundPolicy: T.Object(
+      {
+        accountMaxConcurrent: T.Integer({
+          minimum: 0,
+          default: 2,
+          description: 'Concurrent outbound trunk calls per SIP account, unless the account sets its own',
+        }),
+        accountMaxPerMinute: T.Integer({
+          minimum: 0,
+          default: 10,
+          description:
+            'Outbound trunk calls per SIP account per sliding minute, unless the account sets its own',
+        }),
+        tenantMaxConcurrent: T.Integer({
+          minimum: 0,
+          default: 20,
+          description:
+            'Concurrent outbound trunk calls per tenant, unless the platform operator sets its own',
+        }),
+        tenantMaxPerMinute: T.Integer({
+          minimum: 0,
+          default: 60,
+          description:
+            'Outbound trunk calls per tenant per sliding minute, unless the platform operator sets its own',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     demo: T.Object(
       {
         seedOnFirstStart: T.Boolean({

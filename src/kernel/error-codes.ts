@@ -168,6 +168,20 @@ export const ERROR_CODES = {
   SWB_NUMBER_NOT_ROUTED: { http: 404, sip: 404, severity: 'info', message: 'No route for number {number}' },
   SWB_TRUNK_INVALID: { http: 400, severity: 'info', message: 'Invalid trunk setting {field}: {reason}' },
   SWB_TRUNK_IN_USE: { http: 409, severity: 'info', message: 'Trunk is still used by {count} number(s)' },
+
+  // ---- outbound policy (toll fraud) ----
+  SWB_CALL_CLASS_FORBIDDEN: {
+    http: 403,
+    sip: 403,
+    severity: 'warn',
+    message: 'The class of service of the SIP account does not allow this call: {reason}',
+  },
+  SWB_CALL_LIMIT: {
+    http: 429,
+    sip: 503,
+    severity: 'warn',
+    message: 'Outbound call limit reached: {reason} (max {max})',
+  },
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -8,6 +8,11 @@ export interface Tenant {
   status: 'active' | 'disabled';
   timeZone: string;
   sipDomain: string | null;
+  /** Outbound trunk-call limits of the whole tenant; null = config.outboundPolicy default. */
+  maxConcurrentOutbound: number | null;
+  maxOutboundPerMinute: number | null;
+  /** E.164 prefixes (`+8616…`, `+882`) no phone of the tenant may dial over a trunk. */
+  outboundDenyPrefixes: string[];
   createdAt: string;
   updatedAt: string;
 }
