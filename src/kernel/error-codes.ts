@@ -48,6 +48,11 @@ export const ERROR_CODES = {
   },
   SWB_FORBIDDEN: { http: 403, sip: 403, severity: 'info', message: 'Permission {permission} required' },
   SWB_TENANT_DISABLED: { http: 403, sip: 403, severity: 'info', message: 'Tenant is disabled' },
+  SWB_FORBIDDEN_ESCALATION: {
+    http: 403,
+    severity: 'warn',
+    message: 'Refused, it would exceed your own rights: {reason}',
+  },
 
   // ---- storage ----
   SWB_STORAGE: { http: 503, sip: 500, severity: 'error', message: 'Storage error: {reason}' },

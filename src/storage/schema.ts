@@ -90,7 +90,7 @@ export interface AuditLogTable {
   at: number;
   actor_type: 'user' | 'api_key' | 'system';
   actor_id: string | null;
-  action: 'create' | 'update' | 'delete';
+  action: 'create' | 'update' | 'delete' | 'deny';
   resource_type: string;
   resource_id: string;
   before: string | null;

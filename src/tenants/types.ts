@@ -70,7 +70,8 @@ export interface AuditEntry {
   at: string;
   actorType: 'user' | 'api_key' | 'system';
   actorId: string | null;
-  action: 'create' | 'update' | 'delete';
+  /** `deny`: a refused attempt to exceed one's own rights (SWB_FORBIDDEN_ESCALATION), nothing changed. */
+  action: 'create' | 'update' | 'delete' | 'deny';
   resourceType: string;
   resourceId: string;
   before: unknown;

@@ -208,7 +208,9 @@ export const AuditEntrySchema = T.Object(
     at: Timestamp,
     actorType: T.Union([T.Literal('user'), T.Literal('api_key'), T.Literal('system')]),
     actorId: T.Union([T.String(), T.Null()]),
-    action: T.Union([T.Literal('create'), T.Literal('update'), T.Literal('delete')]),
+    action: T.Union([T.Literal('create'), T.Literal('update'), T.Literal('delete'), T.Literal('deny')], {
+      description: 'deny: a refused privilege escalation (nothing changed)',
+    }),
     resourceType: T.String(),
     resourceId: T.String(),
     before: T.Unknown(),
