@@ -168,6 +168,25 @@ export const ERROR_CODES = {
   SWB_NUMBER_NOT_ROUTED: { http: 404, sip: 404, severity: 'info', message: 'No route for number {number}' },
   SWB_TRUNK_INVALID: { http: 400, severity: 'info', message: 'Invalid trunk setting {field}: {reason}' },
   SWB_TRUNK_IN_USE: { http: 409, severity: 'info', message: 'Trunk is still used by {count} number(s)' },
+  SWB_TRUNK_SOURCE_CONFLICT: {
+    http: 400,
+    severity: 'warn',
+    message:
+      'Trunk source {source} overlaps a source of another tenant; only the platform operator can approve a shared source',
+  },
+  SWB_TRUNK_SOURCE_NOT_APPROVED: {
+    http: 400,
+    severity: 'warn',
+    message:
+      'Trunk source {source} is a range or has no port; give address:port, or ask the platform operator to approve the range',
+  },
+
+  // ---- secrets at rest ----
+  SWB_SECRET_UNREADABLE: {
+    http: 500,
+    severity: 'error',
+    message: 'A stored secret cannot be decrypted ({context}): {reason}',
+  },
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
