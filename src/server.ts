@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -177,6 +177,9 @@ export async function createServer(
             const recordingsDir = resolve(
               config.media.recordingsDir || join(config.storage.dataDir, 'recordings'),
             );
+            // recordings are personal data: owner only (a configured folder is created so, not narrowed)
+            if (config.media.recordingsDir) mkdirSync(recordingsDir, { recursive: true, mode: 0o700 });
+            else restrictDir(recordingsDir);
             const address = mediaAddress(config);
             media = await createMediaPlane({
               ...(config.media.workers > 0 ? { workers: config.media.workers } : {}),
