@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -256,6 +256,15 @@ describe('trunk trust: sipvicious from the trunk address is banned, the trunk st
     assert.ok(guard().isBanned('127.0.0.1'));
     await sourceBlocked();
     await carrierCallRouted();
+    // the call was recorded: folder and file are the owner's only (umask 077 reaches the workers)
+    const recordings = join(dataDir, 'recordings');
+    const wavs = () =>
+      existsSync(recordings)
+        ? readdirSync(recordings, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wav'))
+        : [];
+    await waitFor('a recording', () => wavs().length > 0);
+    assert.equal(statSync(recordings).mode & 0o777, 0o700);
+    for (const f of wavs()) assert.equal(statSync(join(recordings, f)).mode & 0o777, 0o600, f);
     liftBan();
   });
 

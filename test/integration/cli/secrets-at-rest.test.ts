@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +72,22 @@ describe('secrets at rest after a real start', () => {
       assert.match(readFileSync(join(dataDir, 'secret.key'), 'utf8'), /^[A-Za-z0-9+/]{43}=\n$/);
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
+      // rotate-secrets with the server stopped: a new key, the old one dropped, file still 0600
+      const oldKey = readFileSync(join(dataDir, 'secret.key'), 'utf8');
+      const rot = spawnSync(process.execPath, ['bin/switchboard.mjs', 'rotate-secrets'], {
+        env: { ...process.env, SWB_LOG_LEVEL: 'silent', SWB_STORAGE_DATA_DIR: dataDir },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      assert.equal(rot.status, 0, rot.stderr);
+      assert.match(
+        rot.stdout,
+        /secrets re-sealed with key [0-9a-f]{8}: 0 value\(s\); previous key\(s\) [0-9a-f]{8} dropped/,
+      );
+      const newKey = readFileSync(join(dataDir, 'secret.key'), 'utf8');
+      assert.notEqual(newKey, oldKey);
+      assert.equal(newKey.trim().split('\n').length, 1);
+      assert.equal(mode(join(dataDir, 'secret.key')), '600');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
