@@ -89,6 +89,7 @@ export function expandCidr(c: Cidr, max = 256): string[] | undefined {
 
 /** The address `::ffff:1.2.3.4` as IPv4 (dual-stack sockets report IPv4 peers that way). */
 export function unmapIp(ip: string): string {
+  if (!ip.includes(':')) return ip; // IPv4 as sockets report it: already canonical
   const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   return m ? m[1]! : canonicalIp(ip);
 }

@@ -44,6 +44,18 @@ export function parseTrunkSource(s: string): TrunkSourceSpec | undefined {
   return cidr ? { kind: 'range', cidr, text: t } : undefined;
 }
 
+function v4ToNumber(ip: string): number | undefined {
+  const p = ip.split('.');
+  if (p.length !== 4) return undefined;
+  let n = 0;
+  for (const x of p) {
+    const o = Number(x);
+    if (!Number.isInteger(o) || o < 0 || o > 255) return undefined;
+    n = n * 256 + o;
+  }
+  return n;
+}
+
 /** A single-address range of an exact source (for overlap and coverage tests). */
 function asCidr(s: TrunkSourceSpec): Cidr {
   return s.kind === 'range' ? s.cidr : parseCidr(s.ip)!;
@@ -91,6 +103,8 @@ export interface SourceMatch {
 export class TrustedSourceIndex {
   readonly #exact = new Map<string, TrunksTable[]>();
   readonly #ranges: { cidr: Cidr; trunk: TrunksTable }[] = [];
+  /** IPv4 ranges as 32-bit numbers: the per-request test is a mask and a compare. */
+  readonly #v4: { base: number; mask: number; trunk: TrunksTable }[] = [];
 
   constructor(
     trunks: TrunksTable[],
@@ -104,7 +118,12 @@ export class TrustedSourceIndex {
           const key = `${s.ip}|${s.port}`;
           this.#exact.set(key, [...(this.#exact.get(key) ?? []), t]);
         } else if ((approvals.get(t.tenant_id) ?? []).some((a) => approvalCovers(a, s))) {
-          this.#ranges.push({ cidr: s.cidr, trunk: t });
+          if (s.cidr.version === 4) {
+            const mask = s.cidr.prefix === 0 ? 0 : (0xffffffff << (32 - s.cidr.prefix)) >>> 0;
+            this.#v4.push({ base: Number(s.cidr.base), mask, trunk: t });
+          } else {
+            this.#ranges.push({ cidr: s.cidr, trunk: t });
+          }
         } else {
           onIgnored?.(t, s.text);
         }
@@ -113,14 +132,25 @@ export class TrustedSourceIndex {
   }
 
   get size(): number {
-    return this.#exact.size + this.#ranges.length;
+    return this.#exact.size + this.#ranges.length + this.#v4.length;
   }
 
+  /** Runs for every SIP request: no allocation beyond the answer on the common (no range) path. */
   lookup(address: string, port: number): SourceMatch | undefined {
     const ip = unmapIp(address);
-    const exact = this.#exact.get(`${ip}|${port}`) ?? [];
-    const ranged = this.#ranges.filter((r) => cidrContains(r.cidr, ip)).map((r) => r.trunk);
-    const trunks = [...exact, ...ranged.filter((t) => !exact.includes(t))];
+    const exact = this.#exact.get(`${ip}|${port}`);
+    let ranged: TrunksTable[] | undefined;
+    if (this.#v4.length > 0) {
+      const n = v4ToNumber(ip);
+      if (n !== undefined) {
+        for (const r of this.#v4) if ((n & r.mask) >>> 0 === r.base) (ranged ??= []).push(r.trunk);
+      }
+    }
+    if (this.#ranges.length > 0 && ip.includes(':')) {
+      for (const r of this.#ranges) if (cidrContains(r.cidr, ip)) (ranged ??= []).push(r.trunk);
+    }
+    if (!exact && !ranged) return undefined;
+    const trunks = [...(exact ?? []), ...(ranged ?? []).filter((t) => !exact?.includes(t))];
     if (trunks.length === 0) return undefined;
     return { tenantIds: [...new Set(trunks.map((t) => t.tenant_id))], trunks };
   }
