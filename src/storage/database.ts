@@ -66,7 +66,10 @@ function int8AsNumber(): pg.CustomTypesConfig {
  */
 export function restrictDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  const mode = statSync(dir).mode;
+  // a shared folder (sticky, like /tmp) or the filesystem root is not ours to narrow
+  if ((mode & 0o1000) !== 0 || resolve(dir) === resolve('/')) return;
+  if ((mode & 0o077) !== 0) chmodSync(dir, 0o700);
 }
 
 function restrictDbFile(file: string, ownFolder: boolean): void {
