@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -11,12 +11,14 @@ import type { Config } from './kernel/config.js';
 import { createEventBus, type EventBus } from './kernel/domain-events.js';
 import { SwbError } from './kernel/errors.js';
 import { createLogger, type Logger } from './kernel/logger.js';
+import { loadSecretBox, type SecretBox } from './kernel/secrets.js';
 import { createMediaPlane, type MediaPlane } from './media/plane.js';
 import { TrunkAwareUserDirectory } from './numbers/trunk-user-directory.js';
 import { prepareTrunking, type Trunking } from './numbers/trunking.js';
 import { type SipService, type SipServiceConfig, startSipService } from './sip/service.js';
-import { type Db, migrate, openDb } from './storage/database.js';
+import { type Db, migrate, openDb, restrictDir } from './storage/database.js';
 import { TenantsRepo } from './storage/repositories/tenants-repo.js';
+import { resealTrunkSecrets } from './storage/repositories/trunks-repo.js';
 import { DbLocationStore, DbSipUserDirectory } from './storage/sip-ports.js';
 import type { TenantsDeps } from './tenants/context.js';
 
@@ -72,8 +74,34 @@ export function secureTransports(
   };
 }
 
-export function tenantsDepsFor(config: Config, db: Db, clock: Clock, logger: Logger): TenantsDeps {
-  return { db: db.kysely, clock, logger, auth: config.auth };
+export function tenantsDepsFor(
+  config: Config,
+  db: Db,
+  clock: Clock,
+  logger: Logger,
+  secrets?: SecretBox,
+): TenantsDeps {
+  return { db: db.kysely, clock, logger, auth: config.auth, ...(secrets ? { secrets } : {}) };
+}
+
+/** Known SIP scanners' User-Agents (sipvicious, sipcli, sip-scan, …): banned on sight when configured. */
+export const SCANNER_USER_AGENTS =
+  /friendly-scanner|sipvicious|sipcli|sip-scan|sipsak|VaxSIPUserAgent|pplsip|sundayddr|iWar|SIVuS/i;
+
+/** Where the one-time demo API key is kept (0600) instead of the log stream. */
+export function demoKeyFile(config: Config): string {
+  return resolve(config.storage.dataDir, 'demo-api-key.txt');
+}
+
+/** Writes the demo key for its one reader, owner only; never logged. */
+export function writeDemoKey(file: string, key: string): void {
+  const fd = openSync(file, 'w', 0o600);
+  try {
+    writeSync(fd, `${key}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(file, 0o600);
 }
 
 /**
@@ -86,13 +114,25 @@ export async function createServer(
 ): Promise<Server> {
   const logger = opts.logger ?? createLogger({ level: config.log.level });
   const clock = opts.clock ?? systemClock;
+  // everything this server writes (database, key file, recordings, demo key) is the owner's only,
+  // including files created later by the media workers
+  process.umask(0o077);
+  restrictDir(resolve(config.storage.dataDir));
+  const keys = loadSecretBox(config.security, config.storage.dataDir);
+  if (keys.created)
+    logger.info({ keyFile: keys.keyFile, keyId: keys.box.currentKeyId }, 'secret key created');
+  const secrets = keys.box;
   const db = openDb({ databaseUrl: config.storage.databaseUrl, dataDir: config.storage.dataDir });
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied, engine: db.engine }, 'migrations applied');
+    const sealed = await resealTrunkSecrets(db.kysely, secrets);
+    if (sealed > 0)
+      logger.info({ sealed, keyId: secrets.currentKeyId }, 'stored secrets sealed with the current key');
     let seed: SeedResult = { seeded: false };
     if (config.demo.seedOnFirstStart && (await new TenantsRepo(db.kysely).count()) === 0) {
-      seed = await seedDemo(tenantsDepsFor(config, db, clock, logger));
+      seed = await seedDemo(tenantsDepsFor(config, db, clock, logger, secrets));
+      if (seed.developerApiKey) writeDemoKey(demoKeyFile(config), seed.developerApiKey);
       logger.info({ tenant: DEMO.tenant.slug }, 'demo tenant seeded');
     }
     let sip: SipService | undefined;
@@ -104,7 +144,7 @@ export async function createServer(
       },
     };
     const bus = createEventBus((err, event) => logger.warn({ err, event }, 'event listener failed'));
-    const app = await buildApp({ config, db, clock, logger, readiness, bus });
+    const app = await buildApp({ config, db, clock, logger, readiness, bus, secrets });
     const locations = new DbLocationStore(db.kysely);
     let purgeTimer: ReturnType<Clock['setTimer']> | undefined;
     const purge = () => {
@@ -142,12 +182,16 @@ export async function createServer(
             bus,
             outboundLimits: config.outboundPolicy,
             onBlocked: (reason) => refused.inc({ reason }),
+            secrets,
           });
           const users = new TrunkAwareUserDirectory(new DbSipUserDirectory(db.kysely), db.kysely);
           if (config.media.enabled) {
             const recordingsDir = resolve(
               config.media.recordingsDir || join(config.storage.dataDir, 'recordings'),
             );
+            // recordings are personal data: owner only (a configured folder is created so, not narrowed)
+            if (config.media.recordingsDir) mkdirSync(recordingsDir, { recursive: true, mode: 0o700 });
+            else restrictDir(recordingsDir);
             const address = mediaAddress(config);
             media = await createMediaPlane({
               ...(config.media.workers > 0 ? { workers: config.media.workers } : {}),
@@ -169,8 +213,9 @@ export async function createServer(
           }
           sip = await startSipService({
             config: {
-              trunks: trunking.trunks,
+              trunkOf: trunking.trunkOf,
               autoBridge: false,
+              ...(config.security.banScannerUserAgents ? { banUserAgents: SCANNER_USER_AGENTS } : {}),
               host: config.sip.host,
               udpPort: config.sip.udpPort,
               tcpPort: config.sip.tcpPort,

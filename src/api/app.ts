@@ -7,7 +7,9 @@ import type { Config } from '../kernel/config.js';
 import type { EventBus } from '../kernel/domain-events.js';
 import { isValidId, newId } from '../kernel/ids.js';
 import type { Logger } from '../kernel/logger.js';
+import { loadSecretBox, type SecretBox } from '../kernel/secrets.js';
 import { NumbersService } from '../numbers/numbers-service.js';
+import { TrunkApprovalsService } from '../numbers/trunk-approvals-service.js';
 import { TrunksService } from '../numbers/trunks-service.js';
 import { type Db, ping } from '../storage/database.js';
 import { ApiKeysService } from '../tenants/api-keys-service.js';
@@ -30,6 +32,7 @@ import { orgRoutes } from './plugins/org-routes.js';
 import { rolesRoutes } from './plugins/roles-routes.js';
 import { sipAccountsRoutes } from './plugins/sip-accounts-routes.js';
 import { tenantsRoutes } from './plugins/tenants-routes.js';
+import { trunkApprovalsRoutes } from './plugins/trunk-approvals-routes.js';
 import { trunksRoutes } from './plugins/trunks-routes.js';
 import { usersRoutes } from './plugins/users-routes.js';
 import { ErrorBody } from './schemas/common.js';
@@ -44,6 +47,8 @@ export interface BuildAppDeps {
   bus?: EventBus;
   /** Extra readiness checks (SIP, media) added by the composition root. */
   readiness?: Record<string, ReadinessCheck>;
+  /** Keyring for secrets at rest; default: from config.security (key file in the data folder). */
+  secrets?: SecretBox;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -101,6 +106,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
     logger: logger.child({ module: 'tenants' }),
     auth: config.auth,
     ...(deps.bus ? { bus: deps.bus } : {}),
+    secrets: deps.secrets ?? loadSecretBox(config.security, config.storage.dataDir).box,
   };
   const auth = new AuthService(tenantsDeps);
   installAuthentication(app, auth);
@@ -117,6 +123,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
   apiKeysRoutes(app, new ApiKeysService(tenantsDeps));
   sipAccountsRoutes(app, new SipAccountsService(tenantsDeps));
   trunksRoutes(app, new TrunksService(tenantsDeps));
+  trunkApprovalsRoutes(app, new TrunkApprovalsService(tenantsDeps));
   numbersRoutes(app, new NumbersService(tenantsDeps));
   auditRoutes(app, db.kysely);
 

@@ -3,9 +3,10 @@ import { systemClock } from '../kernel/clock.js';
 import { type Config, loadConfig } from '../kernel/config.js';
 import { isSwbError } from '../kernel/errors.js';
 import { createLogger } from '../kernel/logger.js';
-import { createServer, tenantsDepsFor } from '../server.js';
+import { createServer, demoKeyFile, tenantsDepsFor, writeDemoKey } from '../server.js';
 import { migrate, openDb } from '../storage/database.js';
 import { formatChecks, runDoctor } from './doctor.js';
+import { rotateSecrets } from './rotate-secrets.js';
 import { explainStartFailure } from './start-failure.js';
 
 const USAGE = `Usage: switchboard <command> [--config file.json]
@@ -15,6 +16,7 @@ Commands:
   migrate     apply pending database migrations and exit
   seed-demo   create the demo tenant if it does not exist
   doctor      check configuration, database, ports, disk and tools; say what to fix
+  rotate-secrets  re-seal stored secrets (trunk passwords) with a new key (docs/operator-guide.md)
   help        this text
 
 Configuration: environment variables SWB_* (see docs/configuration.md) or --config <file.json>.`;
@@ -66,9 +68,18 @@ function banner(
     `  platform operator: tenant "${DEMO.platform.slug}", user ${DEMO.platform.admin} / ${DEMO.platform.password}`,
     `  SIP phones: register 1001, 1002 or 1003 @ ${DEMO.tenant.sipDomain} (password ${DEMO.password}) at this host`,
   ];
-  if (seed.developerApiKey) lines.push(`  developer API key (shown once): ${seed.developerApiKey}`);
+  if (seed.developerApiKey) lines.push(`  developer API key: ${demoKeyLine(config, seed.developerApiKey)}`);
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * The one-time demo API key is shown only on an interactive terminal: when stdout is a pipe it
+ * feeds the log stream (journald, docker logs), so only the 0600 file holding it is named.
+ */
+function demoKeyLine(config: Config, key: string): string {
+  const file = demoKeyFile(config);
+  return process.stdout.isTTY ? `${key}  (shown once; also in ${file}, mode 0600)` : `in ${file} (mode 0600)`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -126,14 +137,24 @@ export async function main(argv: string[]): Promise<number> {
       try {
         await migrate(db);
         const r = await seedDemo(tenantsDepsFor(config, db, systemClock, logger));
+        if (r.seeded && r.developerApiKey) writeDemoKey(demoKeyFile(config), r.developerApiKey);
         console.log(
           r.seeded
-            ? `demo tenant created; developer API key: ${r.developerApiKey}`
+            ? `demo tenant created; developer API key ${demoKeyLine(config, r.developerApiKey ?? '')}`
             : 'demo tenant already exists',
         );
       } finally {
         await db.close();
       }
+      return 0;
+    }
+    case 'rotate-secrets': {
+      const r = await rotateSecrets(config);
+      console.log(
+        `secrets re-sealed with key ${r.keyId}: ${r.resealed} value(s)` +
+          (r.previousKeyIds.length ? `; previous key(s) ${r.previousKeyIds.join(', ')}` : '') +
+          (r.keyFile ? ` dropped from ${r.keyFile}` : ' (remove security.previousSecretKeys now)'),
+      );
       return 0;
     }
     case 'doctor': {

@@ -132,6 +132,31 @@ export const ConfigSchema = T.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    security: T.Object(
+      {
+        secretKeyFile: T.String({
+          default: '',
+          description:
+            'Key file for secrets at rest (AES-256-GCM; one base64 key per line, first = current); created 0600 at first start; default <dataDir>/secret.key. Back it up with the database',
+        }),
+        secretKey: T.String({
+          default: '',
+          description:
+            'Base64 32-byte key for secrets at rest (e.g. from a secret manager); overrides the key file',
+        }),
+        previousSecretKeys: T.String({
+          default: '',
+          description:
+            'Comma-separated base64 keys that still decrypt (during a rotation; see switchboard rotate-secrets)',
+        }),
+        banScannerUserAgents: T.Boolean({
+          default: true,
+          description:
+            'Ban SIP sources whose User-Agent is a known scanner (friendly-scanner, sipvicious, sipcli, …)',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     demo: T.Object(
       {
         seedOnFirstStart: T.Boolean({

@@ -187,6 +187,25 @@ export const ERROR_CODES = {
     severity: 'warn',
     message: 'Outbound call limit reached: {reason} (max {max})',
   },
+  SWB_TRUNK_SOURCE_CONFLICT: {
+    http: 400,
+    severity: 'warn',
+    message:
+      'Trunk source {source} overlaps a source of another tenant; only the platform operator can approve a shared source',
+  },
+  SWB_TRUNK_SOURCE_NOT_APPROVED: {
+    http: 400,
+    severity: 'warn',
+    message:
+      'Trunk source {source} is a range or has no port; give address:port, or ask the platform operator to approve the range',
+  },
+
+  // ---- secrets at rest ----
+  SWB_SECRET_UNREADABLE: {
+    http: 500,
+    severity: 'error',
+    message: 'A stored secret cannot be decrypted ({context}): {reason}',
+  },
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   trunk: 'trk',
   number: 'num',
   routingRule: 'rul',
+  trunkSourceApproval: 'tsa',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

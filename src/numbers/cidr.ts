@@ -86,3 +86,31 @@ export function expandCidr(c: Cidr, max = 256): string[] | undefined {
   }
   return out;
 }
+
+/** The address `::ffff:1.2.3.4` as IPv4 (dual-stack sockets report IPv4 peers that way). */
+export function unmapIp(ip: string): string {
+  if (!ip.includes(':')) return ip; // IPv4 as sockets report it: already canonical
+  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  return m ? m[1]! : canonicalIp(ip);
+}
+
+/** True when the two ranges share at least one address. */
+export function cidrOverlaps(a: Cidr, b: Cidr): boolean {
+  if (a.version !== b.version) return false;
+  const max = a.version === 4 ? 32 : 128;
+  const p = Math.min(a.prefix, b.prefix);
+  const mask = p === 0 ? 0n : ((1n << BigInt(p)) - 1n) << BigInt(max - p);
+  return (a.base & mask) === (b.base & mask);
+}
+
+/** True when every address of `inner` is in `outer`. */
+export function cidrCovers(outer: Cidr, inner: Cidr): boolean {
+  return outer.version === inner.version && outer.prefix <= inner.prefix && cidrOverlaps(outer, inner);
+}
+
+/** Canonical text of a range: `10.0.0.0/24`, `2001:db8::/32` (an address alone gets its full prefix). */
+export function formatCidr(c: Cidr): string {
+  const addr =
+    c.version === 4 ? [24n, 16n, 8n, 0n].map((s) => String((c.base >> s) & 255n)).join('.') : bigToV6(c.base);
+  return `${addr}/${c.prefix}`;
+}

@@ -5,62 +5,35 @@
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from '../kernel/logger.js';
+import { getHeader, type SipRequest } from '../sip/message.js';
+import { parseUriLite, uriOfNameAddr } from '../sip/transaction/util.js';
 import { NumbersRepo } from '../storage/repositories/numbers-repo.js';
 import { TrunksRepo } from '../storage/repositories/trunks-repo.js';
 import type { Database, TrunksTable } from '../storage/schema.js';
-import { canonicalIp, cidrContains, expandCidr, parseCidr } from './cidr.js';
+import { type Cidr, parseCidr } from './cidr.js';
 import { DEFAULT_COUNTRY, tryNormalizeNumber } from './e164.js';
 import { type OutboundPlan, pickOutboundTrunk, planOutbound } from './outbound.js';
 import { missingLeadAccessIds, planOf, route } from './router.js';
+import { TrustedSourceIndex } from './trunk-sources.js';
 import type { RouteDecision } from './types.js';
 
-/** Structurally the SIP service's TrunkAddress. */
+/** Structurally the SIP service's TrunkAddress: the trunk traffic a request belongs to. */
 export interface TrunkSource {
   host: string;
   port?: number;
+  /** Set when one tenant's trunks trust the source. */
   tenantId?: string;
+  /** Every tenant whose trunks trust the source (several only where the operator approved sharing). */
+  tenantIds: string[];
 }
 
-/** CIDR ranges bigger than this many addresses cannot be handed to the SIP service (exact-address matching). */
-export const MAX_EXPANDED = 256;
-
-/**
- * Source addresses of enabled inbound IP-authenticated trunks. A trunk without allowedSources is
- * reached from its own host:port (host must be an IP); listed sources match any port; CIDR
- * ranges up to /24 are expanded to their addresses. An address two tenants' trunks share gets
- * no tenant (the called number decides).
- */
-export function trunkSources(trunks: TrunksTable[], log?: Logger): TrunkSource[] {
-  const byKey = new Map<string, { host: string; port?: number; tenants: Set<string> }>();
-  const add = (host: string, port: number | undefined, tenantId: string) => {
-    const key = `${host}|${port ?? '*'}`;
-    const e = byKey.get(key) ?? { host, ...(port !== undefined ? { port } : {}), tenants: new Set<string>() };
-    e.tenants.add(tenantId);
-    byKey.set(key, e);
-  };
-  for (const t of trunks) {
-    if (t.enabled !== 1 || t.direction === 'outbound' || t.inbound_auth !== 'ip') continue;
-    const sources = JSON.parse(t.allowed_sources) as string[];
-    if (sources.length === 0) {
-      if (parseCidr(t.host)) add(canonicalIp(t.host), t.port, t.tenant_id);
-      continue;
-    }
-    for (const s of sources) {
-      const c = parseCidr(s);
-      if (!c) continue;
-      const hosts = expandCidr(c, MAX_EXPANDED);
-      if (!hosts) {
-        log?.warn({ trunkId: t.id, source: s }, 'trunk source range too large for the SIP service; ignored');
-        continue;
-      }
-      for (const h of hosts) add(h, undefined, t.tenant_id);
-    }
+function hostOf(uri: string | undefined): string | undefined {
+  if (!uri) return undefined;
+  try {
+    return parseUriLite(uri).host.toLowerCase();
+  } catch {
+    return undefined;
   }
-  return [...byKey.values()].map((e) => ({
-    host: e.host,
-    ...(e.port !== undefined ? { port: e.port } : {}),
-    ...(e.tenants.size === 1 ? { tenantId: [...e.tenants][0]! } : {}),
-  }));
 }
 
 /** What the SIP side knows of an inbound trunk call. */
@@ -73,7 +46,10 @@ export interface TrunkCall {
   callerUser: string | undefined;
   sourceIp: string;
   sourcePort: number;
-  /** Tenant of the trunk the call came from, when the source address belongs to one tenant only. */
+  /**
+   * Tenant of the identity the call came with (a digest trunk, or the SIP service's trunk match).
+   * The call is routed only to a number of a tenant whose trunk trusts the source (or of this one).
+   */
   trunkTenantId: string | undefined;
   /** The trunk, when the call authenticated as one (digest trunks). */
   trunkId?: string | undefined;
@@ -90,39 +66,75 @@ export interface TrunkCallDecision extends RouteDecision {
   maxConcurrentCalls: number | null;
 }
 
-/** Routes trunk calls from the database. Keeps the enabled trunks in memory (refresh() on change). */
+/**
+ * Routes trunk calls from the database. Keeps the enabled trunks, the operator's approvals and the
+ * tenants' SIP domains in memory (refresh() on change): trunkOf() runs for every SIP request.
+ */
 export class DbNumberRouting {
   #trunks: TrunksTable[] = [];
+  #index = new TrustedSourceIndex([], new Map());
+  #domains = new Map<string, string>();
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly log?: Logger,
   ) {}
 
-  /** Reloads trunks; returns the source addresses for the SIP service. */
-  async refresh(): Promise<TrunkSource[]> {
-    this.#trunks = await new TrunksRepo(this.db).allEnabled();
-    return trunkSources(this.#trunks, this.log);
+  /** Reloads trunks, approvals and domains; returns how many sources are trusted. */
+  async refresh(): Promise<number> {
+    const trunks = await new TrunksRepo(this.db).allEnabled();
+    const approvals = new Map<string, Cidr[]>();
+    for (const a of await this.db
+      .selectFrom('trunk_source_approvals')
+      .select(['tenant_id', 'cidr'])
+      .execute()) {
+      const c = parseCidr(a.cidr);
+      if (c) approvals.set(a.tenant_id, [...(approvals.get(a.tenant_id) ?? []), c]);
+    }
+    const tenants = await this.db
+      .selectFrom('tenants')
+      .select(['id', 'sip_domain'])
+      .where('sip_domain', 'is not', null)
+      .execute();
+    this.#trunks = trunks;
+    this.#index = new TrustedSourceIndex(trunks, approvals, (t, source) =>
+      this.log?.warn(
+        { trunkId: t.id, tenantId: t.tenant_id, source },
+        'trunk source is a range without an operator approval; not trusted',
+      ),
+    );
+    this.#domains = new Map(tenants.map((t) => [t.sip_domain!.toLowerCase(), t.id]));
+    return this.#index.size;
   }
 
-  /** The trunk a call came from: by id (digest trunks), else by source address within the tenant. */
-  #trunkOf(
-    ip: string,
-    port: number,
-    tenantId: string | undefined,
-    trunkId: string | undefined,
-  ): TrunksTable | undefined {
-    if (trunkId) return this.#trunks.find((x) => x.id === trunkId);
-    const mine = this.#trunks.filter((x) => tenantId === undefined || x.tenant_id === tenantId);
-    return (
-      mine.find((x) => canonicalIp(x.host) === ip && x.port === port) ??
-      mine.find((x) =>
-        (JSON.parse(x.allowed_sources) as string[]).some((s) => {
-          const c = parseCidr(s);
-          return c !== undefined && cidrContains(c, ip);
-        }),
-      )
-    );
+  /**
+   * The trunk traffic a request is, or undefined: its source address **and** port must be trusted
+   * by a trunk, and an INVITE addressed (Request-URI or To) to the SIP domain of a tenant that
+   * does not trust the source is that tenant's phone traffic, which must authenticate.
+   */
+  trunkOf(src: { remoteAddress: string; remotePort: number }, req: SipRequest): TrunkSource | undefined {
+    const m = this.#index.lookup(src.remoteAddress, src.remotePort);
+    if (!m) return undefined;
+    if (req.method === 'INVITE') {
+      for (const host of [hostOf(req.uri), hostOf(uriOfNameAddr(getHeader(req, 'To') ?? ''))]) {
+        const owner = host ? this.#domains.get(host) : undefined;
+        if (owner && !m.tenantIds.includes(owner)) return undefined;
+      }
+    }
+    return {
+      host: src.remoteAddress,
+      port: src.remotePort,
+      tenantIds: m.tenantIds,
+      ...(m.tenantIds.length === 1 ? { tenantId: m.tenantIds[0]! } : {}),
+    };
+  }
+
+  /** The trunks a call may have come over: by id (digest trunks), else those trusting the source. */
+  #candidates(call: TrunkCall): TrunksTable[] {
+    if (call.trunkId) return this.#trunks.filter((x) => x.id === call.trunkId);
+    const m = this.#index.lookup(call.sourceIp, call.sourcePort);
+    const all = m?.trunks ?? [];
+    return call.trunkTenantId === undefined ? all : all.filter((t) => t.tenant_id === call.trunkTenantId);
   }
 
   /** How a phone of `tenantId` reaches an outside number: the tenant's outbound trunk, or undefined. */
@@ -132,7 +144,8 @@ export class DbNumberRouting {
   }
 
   async route(call: TrunkCall): Promise<TrunkCallDecision> {
-    const trunk = this.#trunkOf(call.sourceIp, call.sourcePort, call.trunkTenantId, call.trunkId);
+    const candidates = this.#candidates(call);
+    let trunk = candidates[0];
     const opts = { defaultCountry: trunk?.country_code ?? DEFAULT_COUNTRY };
     const called = tryNormalizeNumber(call.calledUser, opts);
     const caller = call.callerUser ? tryNormalizeNumber(call.callerUser, opts) : undefined;
@@ -157,9 +170,9 @@ export class DbNumberRouting {
     if (!called) return empty;
     const repo = new NumbersRepo(this.db);
     const [calledRow] = await repo.planNumbers([called]);
-    // a trunk of one tenant never reaches another tenant's numbers
-    if (!calledRow || (call.trunkTenantId !== undefined && calledRow.tenantId !== call.trunkTenantId))
-      return empty;
+    // a trunk reaches only the numbers of its own tenant; a source trusted by no trunk, none
+    trunk = candidates.find((t) => t.tenant_id === calledRow?.tenantId);
+    if (!calledRow || !trunk) return { ...empty, trunkId: null, maxConcurrentCalls: null };
     const tenant = await this.db
       .selectFrom('tenants')
       .select(['time_zone', 'sip_domain', 'status'])

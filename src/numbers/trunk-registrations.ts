@@ -6,9 +6,10 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
+import { SecretBox } from '../kernel/secrets.js';
 import type { SipStack } from '../sip/stack.js';
 import { RegistrationClient } from '../sip/trunk/registration-client.js';
-import { TrunksRepo } from '../storage/repositories/trunks-repo.js';
+import { outboundPasswordContext, TrunksRepo } from '../storage/repositories/trunks-repo.js';
 import type { Database, TrunksTable } from '../storage/schema.js';
 
 function settingsKey(t: TrunksTable): string {
@@ -33,8 +34,23 @@ export class TrunkRegistrations {
       stack: Pick<SipStack, 'sendRequest' | 'localAddress'>;
       clock: Clock;
       logger: Logger;
+      /** Opens sealed outbound passwords (src/kernel/secrets.ts). */
+      secrets?: SecretBox;
     },
   ) {}
+
+  /** The carrier password in clear, only in memory and only for the registration client. */
+  #password(t: TrunksTable): string | undefined {
+    const v = t.outbound_password!;
+    if (!SecretBox.isSealed(v)) return v; // a row written before sealing; the server seals it at boot
+    try {
+      if (!this.o.secrets) throw new Error('no secret key configured');
+      return this.o.secrets.open(v, outboundPasswordContext(t.id));
+    } catch (err) {
+      this.o.logger.error({ err, trunkId: t.id }, 'trunk password cannot be decrypted; not registering');
+      return undefined;
+    }
+  }
 
   /** Registered trunk ids (for tests and diagnostics). */
   get trunkIds(): string[] {
@@ -56,6 +72,8 @@ export class TrunkRegistrations {
     }
     for (const t of wanted) {
       if (this.#clients.has(t.id)) continue;
+      const password = this.#password(t);
+      if (password === undefined) continue;
       const client = new RegistrationClient({
         stack: this.o.stack,
         clock: this.o.clock,
@@ -65,7 +83,7 @@ export class TrunkRegistrations {
           registrar: { transport: t.transport, host: t.host, port: t.port },
           domain: t.from_domain ?? t.host,
           username: t.outbound_username!,
-          password: t.outbound_password!,
+          password,
           expires: t.register_expires,
         },
       });

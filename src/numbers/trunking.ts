@@ -1,7 +1,8 @@
 /**
  * Wires trunks and numbers into a running SIP service (used by src/server.ts):
- * - the SIP service's `config.trunks` is a live array of IP-authenticated trunk sources, refilled
- *   from the database whenever a trunk (or a tenant) changes — the service reads it per request;
+ * - the SIP service's `config.trunkOf` decides per request whether it is trunk traffic (exact
+ *   source address and port, or an operator-approved range; src/numbers/trunk-sources.ts), from
+ *   an index reloaded whenever a trunk, an approval or a tenant changes;
  * - inbound calls are routed by src/sip/trunk/inbound-router.ts (trunk calls by called number);
  * - trunks that register with their carrier get a registration client (status in trunk_status);
  * - phones' calls out over a trunk pass the toll-fraud policy first (outbound-policy.ts).
@@ -11,7 +12,9 @@ import type { Clock } from '../kernel/clock.js';
 import type { EventBus } from '../kernel/domain-events.js';
 import { isValidId } from '../kernel/ids.js';
 import type { Logger } from '../kernel/logger.js';
+import type { SecretBox } from '../kernel/secrets.js';
 import type { Bridge } from '../sip/b2bua/bridge.js';
+import type { SipRequest } from '../sip/message.js';
 import type { LocationStore, SipUserDirectory } from '../sip/registrar/ports.js';
 import type { SipService } from '../sip/service.js';
 import { attachInboundRouter } from '../sip/trunk/inbound-router.js';
@@ -22,8 +25,11 @@ import { DbNumberRouting, type TrunkSource } from './sip-routing.js';
 import { TrunkRegistrations } from './trunk-registrations.js';
 
 export interface Trunking {
-  /** Pass as `config.trunks` to startSipService (kept up to date in place). */
-  readonly trunks: TrunkSource[];
+  /** Pass as `config.trunkOf` to startSipService (reads the current index). */
+  readonly trunkOf: (
+    src: { remoteAddress: string; remotePort: number },
+    req: SipRequest,
+  ) => TrunkSource | undefined;
   readonly routing: DbNumberRouting;
   /** Class of service and outbound limits of phones' trunk calls. */
   readonly policy: OutboundPolicy;
@@ -48,6 +54,8 @@ export async function prepareTrunking(opts: {
   outboundLimits: OutboundLimitDefaults;
   /** Told of every call the policy refused (a Prometheus counter). */
   onBlocked?: ((reason: BlockReason) => void) | undefined;
+  /** Opens the carriers' sealed outbound passwords (for registration). */
+  secrets?: SecretBox | undefined;
 }): Promise<Trunking> {
   const log = opts.logger.child({ module: 'numbers' });
   const routing = new DbNumberRouting(opts.db, log);
@@ -59,21 +67,24 @@ export async function prepareTrunking(opts: {
     bus: opts.bus,
     onBlocked: opts.onBlocked,
   });
-  const trunks: TrunkSource[] = await routing.refresh();
+  await routing.refresh();
   let registrations: TrunkRegistrations | undefined;
   const refresh = async () => {
-    const next = await routing.refresh();
-    trunks.splice(0, trunks.length, ...next);
+    await routing.refresh();
     await registrations?.reconcile();
   };
   const offBus = opts.bus?.on('config.changed', (e) => {
-    if (e.resourceType === 'trunk' || e.resourceType === 'tenant') {
+    if (
+      e.resourceType === 'trunk' ||
+      e.resourceType === 'tenant' ||
+      e.resourceType === 'trunk-source-approval'
+    ) {
       refresh().catch((err: unknown) => log.warn({ err }, 'trunk reload failed'));
     }
   });
   let detach: (() => void) | undefined;
   return {
-    trunks,
+    trunkOf: (src, req) => routing.trunkOf(src, req),
     routing,
     policy,
     refresh,
@@ -98,6 +109,7 @@ export async function prepareTrunking(opts: {
         stack: sip.stack,
         clock: opts.clock,
         logger: log,
+        ...(opts.secrets ? { secrets: opts.secrets } : {}),
       });
       registrations.reconcile().catch((err: unknown) => log.warn({ err }, 'trunk registrations not started'));
     },

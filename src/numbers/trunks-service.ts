@@ -5,14 +5,20 @@ import { computeHa1 } from '../sip/digest/digest.js';
 import type { Page, PageRequest } from '../storage/page.js';
 import { NumbersRepo } from '../storage/repositories/numbers-repo.js';
 import { TenantsRepo } from '../storage/repositories/tenants-repo.js';
-import { type TrunkFilter, TrunksRepo } from '../storage/repositories/trunks-repo.js';
+import { TrunkApprovalsRepo } from '../storage/repositories/trunk-approvals-repo.js';
+import {
+  outboundPasswordContext,
+  type TrunkFilter,
+  TrunksRepo,
+} from '../storage/repositories/trunks-repo.js';
 import type { TrunkStatusTable, TrunksTable } from '../storage/schema.js';
 import { auditedTransaction, recordAudit } from '../tenants/audit.js';
 import { requirePermission } from '../tenants/authorize.js';
 import type { RequestContext, TenantsDeps } from '../tenants/context.js';
 import { iso } from '../tenants/types.js';
-import { parseCidr } from './cidr.js';
+import { type Cidr, parseCidr } from './cidr.js';
 import { normalizeNumber } from './e164.js';
+import { approvalCovers, parseTrunkSource, sourcesOf, sourcesOverlap } from './trunk-sources.js';
 import type { InboundAuthMode, RegistrationState, TrunkDirection, TrunkTransport } from './types.js';
 
 export interface TrunkInput {
@@ -131,7 +137,9 @@ function validateTrunk(r: TrunksTable): void {
     bad('fromDomain', 'not a domain name or IP address');
   }
   const sources = JSON.parse(r.allowed_sources) as string[];
-  for (const s of sources) if (!parseCidr(s)) bad('allowedSources', `${s.slice(0, 64)} is not an IP or CIDR`);
+  for (const s of sources) {
+    if (!parseTrunkSource(s)) bad('allowedSources', `${s.slice(0, 64)} is not address:port, an IP or a CIDR`);
+  }
   const inbound = r.direction !== 'outbound';
   if (inbound && r.inbound_auth === 'ip' && sources.length === 0 && isIP(r.host) === 0) {
     bad('allowedSources', 'IP authentication needs source addresses (or an IP address as host)');
@@ -185,12 +193,18 @@ export class TrunksService {
     if (input.port !== undefined) r.port = input.port;
     if (input.transport !== undefined) r.transport = input.transport;
     if (input.inboundAuth !== undefined) r.inbound_auth = input.inboundAuth;
-    if (input.allowedSources !== undefined)
-      r.allowed_sources = JSON.stringify([...new Set(input.allowedSources)]);
+    if (input.allowedSources !== undefined) {
+      const canonical = input.allowedSources.map((x) => parseTrunkSource(x)?.text ?? x);
+      r.allowed_sources = JSON.stringify([...new Set(canonical)]);
+    }
     if (input.register !== undefined) r.register = input.register ? 1 : 0;
     if (input.registerExpires !== undefined) r.register_expires = input.registerExpires;
     if (input.outboundUsername !== undefined) r.outbound_username = input.outboundUsername;
-    if (input.outboundPassword !== undefined) r.outbound_password = input.outboundPassword;
+    if (input.outboundPassword !== undefined) {
+      // sealed before it is stored: the database (and its backups) never hold the carrier password
+      if (!this.deps.secrets) throw new SwbError('SWB_INTERNAL', {});
+      r.outbound_password = this.deps.secrets.seal(input.outboundPassword, outboundPasswordContext(r.id));
+    }
     if (input.fromDomain !== undefined) r.from_domain = input.fromDomain?.toLowerCase() ?? null;
     if (input.callerIdPresentation !== undefined) r.caller_id_presentation = input.callerIdPresentation;
     if (input.maxConcurrentCalls !== undefined) r.max_concurrent = input.maxConcurrentCalls;
@@ -221,6 +235,7 @@ export class TrunksService {
       }
     }
     validateTrunk(r);
+    await this.#checkSources(r);
     if (r.inbound_auth === 'digest' && r.inbound_username && userChanged) {
       // SIP accounts are looked up first: a trunk sharing a username could never authenticate
       const clash = await this.deps.db
@@ -232,6 +247,30 @@ export class TrunksService {
       if (clash) bad('inboundUsername', 'a SIP account of this tenant has this username');
     }
     return r;
+  }
+
+  /**
+   * What a trunk trusts must be exactly its own (finding 5): an address:port no other tenant's
+   * trunk trusts, or a range (or any-port address) inside an approval the platform operator
+   * gave this tenant; the operator's approval is also what allows sharing a source.
+   */
+  async #checkSources(r: TrunksTable): Promise<void> {
+    const mine = r.enabled === 1 ? sourcesOf(r) : [];
+    if (mine.length === 0) return; // a disabled trunk trusts nothing (checked again when enabled)
+    const approved = (await new TrunkApprovalsRepo(this.deps.db).list(r.tenant_id))
+      .map((a) => parseCidr(a.cidr))
+      .filter((c): c is Cidr => c !== undefined);
+    const others = (await new TrunksRepo(this.deps.db).allIpAuthenticated())
+      .filter((t) => t.tenant_id !== r.tenant_id)
+      .flatMap(sourcesOf);
+    for (const s of mine) {
+      const ok = approved.some((a) => approvalCovers(a, s));
+      if (ok) continue;
+      if (s.kind === 'range') throw new SwbError('SWB_TRUNK_SOURCE_NOT_APPROVED', { source: s.text });
+      if (others.some((o) => sourcesOverlap(o, s))) {
+        throw new SwbError('SWB_TRUNK_SOURCE_CONFLICT', { source: s.text });
+      }
+    }
   }
 
   async create(ctx: RequestContext, input: TrunkInput & { name: string; host: string }): Promise<Trunk> {

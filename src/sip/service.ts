@@ -13,7 +13,7 @@ import { Bridge } from './b2bua/bridge.js';
 import type { InboundLeg } from './b2bua/inbound-leg.js';
 import { blindTransfer } from './b2bua/transfer.js';
 import type { MediaPort } from './b2bua/types.js';
-import { getHeader } from './message.js';
+import { getHeader, type SipRequest } from './message.js';
 import { Authenticator } from './registrar/authenticator.js';
 import type { DigestAlgorithm } from './registrar/digest-auth.js';
 import type { LocationStore, SipUserDirectory } from './registrar/ports.js';
@@ -29,7 +29,14 @@ export interface TrunkAddress {
   /** Any port when omitted. */
   port?: number;
   tenantId?: string;
+  /** Every tenant whose trunks trust the source (set by `trunkOf`). */
+  tenantIds?: string[];
 }
+
+/** What may ride a trunk's trust: a carrier's calls and keepalives, never registrations or subscriptions. */
+const TRUNK_METHODS = new Set(['INVITE', 'ACK', 'CANCEL', 'OPTIONS']);
+/** In a dialog (To tag) a carrier also sends these. */
+const TRUNK_DIALOG_METHODS = new Set(['BYE', 'INFO', 'UPDATE', 'PRACK', 'NOTIFY', 'REFER', 'INVITE', 'ACK']);
 
 export interface SipServiceConfig {
   host: string;
@@ -43,6 +50,11 @@ export interface SipServiceConfig {
   tlsKey?: string | Buffer;
   /** Addresses whose requests need no digest auth (IP-authenticated trunks). */
   trunks?: TrunkAddress[];
+  /**
+   * Decides per request, instead of `trunks`, which trunk traffic a request is (the numbers module:
+   * exact address and port, approved ranges, and the tenant the request is addressed to).
+   */
+  trunkOf?: (src: TxSource, req: SipRequest) => TrunkAddress | undefined;
   /** Request-URI user → target URI, for calls that do not go to a registered user. */
   routes?: Record<string, string>;
   algorithms?: DigestAlgorithm[];
@@ -54,6 +66,8 @@ export interface SipServiceConfig {
   ratePerSecond?: number;
   burst?: number;
   blockUserAgents?: RegExp;
+  /** Ban sources whose User-Agent matches (known scanners). */
+  banUserAgents?: RegExp;
   noAnswerMs?: number;
   trying?: 'immediate' | number;
   autoBridge?: boolean;
@@ -82,8 +96,16 @@ export interface SipService {
   close(): Promise<void>;
 }
 
-function isTrunk(trunks: TrunkAddress[] | undefined, src: TxSource): TrunkAddress | undefined {
-  return trunks?.find(
+/**
+ * The trunk a request comes from, or undefined. Only trunk-shaped requests ride a trunk's trust
+ * (a REGISTER from a carrier's address is a phone's, and must authenticate); the source must
+ * match the trunk's address and, when it has one, its port.
+ */
+function isTrunk(config: SipServiceConfig, src: TxSource, req: SipRequest): TrunkAddress | undefined {
+  const inDialog = /;\s*tag=/i.test(getHeader(req, 'To') ?? '');
+  if (!(inDialog ? TRUNK_DIALOG_METHODS : TRUNK_METHODS).has(req.method)) return undefined;
+  if (config.trunkOf) return config.trunkOf(src, req);
+  return config.trunks?.find(
     (t) => t.host === src.remoteAddress && (t.port === undefined || t.port === src.remotePort),
   );
 }
@@ -116,9 +138,11 @@ export async function startSipService(opts: SipServiceOptions): Promise<SipServi
     banMs: config.banMs ?? 300_000,
     ratePerSecond: config.ratePerSecond ?? 500,
     burst: config.burst ?? 2000,
-    // configured trunk addresses are never rate limited or banned (their port is not known here)
-    trusted: (ip) => config.trunks?.some((t) => t.host === ip) ?? false,
+    // a trunk's own traffic (exact source, trunk-shaped request) is never rate limited or banned;
+    // anything else from the same address is a stranger's
+    trusted: (src, req) => isTrunk(config, src, req) !== undefined,
     ...(config.blockUserAgents ? { blockUserAgents: config.blockUserAgents } : {}),
+    ...(config.banUserAgents ? { banUserAgents: config.banUserAgents } : {}),
     onBan: (ip, why) => logger.warn({ ip, why }, 'sip source banned'),
   });
   const stack = createSipStack({ transport, clock, logger, guard, trying: config.trying ?? 200 });
@@ -139,7 +163,7 @@ export async function startSipService(opts: SipServiceOptions): Promise<SipServi
   const b2bua = new B2bua(stack, {
     ...(opts.media ? { media: opts.media } : {}),
     authorizeInvite: async (req, src, tx) => {
-      const trunk = isTrunk(config.trunks, src);
+      const trunk = isTrunk(config, src, req);
       if (trunk) return { trunk: `${trunk.host}:${trunk.port ?? '*'}`, tenantId: trunk.tenantId };
       const r = await auth.authenticate(req, src);
       if (r.ok)

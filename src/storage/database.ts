@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -16,6 +16,7 @@ import * as m001 from './migrations/001-foundation.js';
 import * as m002 from './migrations/002-sip.js';
 import * as m003 from './migrations/003-numbers.js';
 import * as m004 from './migrations/004-outbound-policy.js';
+import * as m007 from './migrations/007-trunk-trust.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-sip': m002,
   '003-numbers': m003,
   '004-outbound-policy': m004,
+  '007-trunk-trust': m007,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -59,6 +61,33 @@ function int8AsNumber(): pg.CustomTypesConfig {
   };
 }
 
+/**
+ * The data folder holds password hashes, sessions and (encrypted) carrier secrets: owner only.
+ * The folder is made (or narrowed to) 0700 and the database file created (or narrowed to) 0600
+ * before SQLite opens it; SQLite gives its -wal and -shm files the database file's mode.
+ */
+export function restrictDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const mode = statSync(dir).mode;
+  // a shared folder (sticky, like /tmp) or the filesystem root is not ours to narrow
+  if ((mode & 0o1000) !== 0 || resolve(dir) === resolve('/')) return;
+  if ((mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+function restrictDbFile(file: string, ownFolder: boolean): void {
+  // a folder named by a sqlite: URL may be shared (/tmp): created 0700 when missing, never narrowed
+  if (ownFolder) restrictDir(resolve(file, '..'));
+  else mkdirSync(resolve(file, '..'), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+}
+
+function restrictSidecars(file: string): void {
+  for (const f of [`${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);
+  }
+}
+
 export function openDb(opts: OpenDbOptions): Db {
   const url = opts.databaseUrl.trim();
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
@@ -78,9 +107,10 @@ export function openDb(opts: OpenDbOptions): Db {
   let file: string;
   if (url.startsWith('sqlite:')) file = url.slice('sqlite:'.length).replace(/^\/\//, '');
   else file = resolve(opts.dataDir, 'switchboard.db');
-  if (file !== ':memory:') mkdirSync(resolve(file, '..'), { recursive: true });
+  if (file !== ':memory:') restrictDbFile(file, !url.startsWith('sqlite:'));
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
+  if (file !== ':memory:') restrictSidecars(file);
   // FULL: an acknowledged commit survives a crash of the process and of the machine.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');

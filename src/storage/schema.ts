@@ -139,14 +139,17 @@ export interface TrunksTable {
   port: number;
   transport: 'udp' | 'tcp' | 'tls';
   inbound_auth: 'ip' | 'digest';
-  allowed_sources: string; // JSON string[] (IPs or CIDRs)
+  allowed_sources: string; // JSON string[]: address:port pairs, or approved IPs/CIDRs (any port)
   inbound_username: string | null;
   inbound_ha1_md5: string | null;
   inbound_ha1_sha256: string | null;
   register: number;
   register_expires: number;
   outbound_username: string | null;
-  /** Secret: the carrier's password, needed to answer its digest challenges. Never returned. */
+  /**
+   * Secret: the carrier's password, needed to answer its digest challenges. Never returned. Stored
+   * sealed (`swb:v1:…`, src/kernel/secrets.ts, associated data `trunk:<id>:outbound_password`).
+   */
   outbound_password: string | null;
   from_domain: string | null;
   caller_id: string | null;
@@ -156,6 +159,18 @@ export interface TrunksTable {
   enabled: number;
   created_at: number;
   updated_at: number;
+}
+
+/** An address range the platform operator approved for one tenant's IP-authenticated trunks. */
+export interface TrunkSourceApprovalsTable {
+  id: string;
+  tenant_id: string;
+  /** Canonical CIDR (an address alone is a /32 or /128). */
+  cidr: string;
+  note: string | null;
+  /** User id of the operator who approved it. */
+  approved_by: string;
+  created_at: number;
 }
 
 export interface NumbersTable {
@@ -217,6 +232,7 @@ export interface Database {
   access_numbers: AccessNumbersTable;
   routing_rules: RoutingRulesTable;
   trunk_status: TrunkStatusTable;
+  trunk_source_approvals: TrunkSourceApprovalsTable;
 }
 
 export type Millis = ColumnType<number, number, number>;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../kernel/clock.js';
 import type { EventBus } from '../kernel/domain-events.js';
 import type { Logger } from '../kernel/logger.js';
+import type { SecretBox } from '../kernel/secrets.js';
 import type { Database } from '../storage/schema.js';
 import type { Principal } from './types.js';
 
@@ -12,6 +13,8 @@ export interface TenantsDeps {
   logger: Logger;
   /** Domain events (optional: pure tests may leave it out). */
   bus?: EventBus;
+  /** Keyring for secrets at rest (trunk passwords); required by services that store one. */
+  secrets?: SecretBox;
   auth: {
     sessionTtlSeconds: number;
     maxFailedLogins: number;

@@ -19,8 +19,12 @@ export interface GuardOptions {
   /** Sustained requests per second per IP (default 200) and burst (default 400). */
   ratePerSecond?: number;
   burst?: number;
-  /** Sources never limited (trunks, load generators). */
-  trusted?: (ip: string) => boolean;
+  /**
+   * Requests never limited or dropped for a ban: a trunk's own traffic (its exact address:port and
+   * a trunk-shaped request). Only `allow()` consults it: failed authentications and challenged
+   * requests always count, since trunk traffic is never challenged.
+   */
+  trusted?: (src: TxSource, req: SipRequest) => boolean;
   /**
    * Scanning: unauthenticated requests answered with a challenge or a rejection (401/403/404)
    * from one IP within `scanWindowMs` before a ban (default 100 per 60 s). A registered phone
@@ -30,6 +34,8 @@ export interface GuardOptions {
   scanWindowMs?: number;
   /** Drop requests whose User-Agent matches (e.g. /friendly-scanner|sipvicious/i). */
   blockUserAgents?: RegExp;
+  /** Ban (and drop) sources whose User-Agent matches: known scanners (svmap's friendly-scanner). */
+  banUserAgents?: RegExp;
   onBan?: (ip: string, why: string) => void;
 }
 
@@ -82,14 +88,18 @@ export class SecurityGuard implements SourceGuard, AuthFailureSink {
 
   allow(src: TxSource, req: SipRequest): boolean {
     const ip = src.remoteAddress;
-    if (this.#o.trusted?.(ip)) return true;
+    if (this.#o.trusted?.(src, req)) return true;
     const now = this.#o.clock.monotonic();
     const e = this.#entry(ip);
     e.seen = now;
     if (e.bannedUntil > now) return this.#drop();
-    if (this.#o.blockUserAgents) {
+    if (this.#o.blockUserAgents || this.#o.banUserAgents) {
       const ua = getHeader(req, 'User-Agent') ?? '';
-      if (this.#o.blockUserAgents.test(ua)) return this.#drop();
+      if (this.#o.banUserAgents?.test(ua)) {
+        this.ban(ip, 'scanner-user-agent');
+        return this.#drop();
+      }
+      if (this.#o.blockUserAgents?.test(ua)) return this.#drop();
     }
     const rate = this.#o.ratePerSecond ?? 200;
     const burst = this.#o.burst ?? 400;
@@ -105,7 +115,6 @@ export class SecurityGuard implements SourceGuard, AuthFailureSink {
 
   authFailed(src: TxSource): void {
     const ip = src.remoteAddress;
-    if (this.#o.trusted?.(ip)) return;
     const now = this.#o.clock.monotonic();
     const e = this.#entry(ip);
     const win = this.#o.failWindowMs ?? 60_000;
@@ -125,7 +134,6 @@ export class SecurityGuard implements SourceGuard, AuthFailureSink {
   /** A request from this source was challenged or rejected without valid credentials. */
   scanHit(src: TxSource): void {
     const ip = src.remoteAddress;
-    if (this.#o.trusted?.(ip)) return;
     const now = this.#o.clock.monotonic();
     const e = this.#entry(ip);
     const win = this.#o.scanWindowMs ?? 60_000;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { SecretBox } from '../../kernel/secrets.js';
 import { decodeCursor, encodeCursor, likePattern, type Page, type PageRequest } from '../page.js';
 import type { Database, TrunkStatusTable, TrunksTable } from '../schema.js';
 
@@ -6,6 +7,40 @@ export interface TrunkFilter {
   q?: string | undefined;
   direction?: TrunksTable['direction'] | undefined;
   enabled?: boolean | undefined;
+}
+
+/** Associated data of a trunk's sealed outbound password: the value opens only in its own row. */
+export function outboundPasswordContext(trunkId: string): string {
+  return `trunk:${trunkId}:outbound_password`;
+}
+
+/**
+ * Seals every outbound password that is plaintext (rows from before sealing) or sealed with a key
+ * other than the current one (rotation); returns how many rows changed. Row by row with a
+ * compare-and-set on the old value, so it is safe to run at every boot and concurrently with
+ * API writes, on both engines.
+ */
+export async function resealTrunkSecrets(db: Kysely<Database>, box: SecretBox): Promise<number> {
+  const rows = await db
+    .selectFrom('trunks')
+    .select(['id', 'outbound_password'])
+    .where('outbound_password', 'is not', null)
+    .execute();
+  let changed = 0;
+  for (const r of rows) {
+    const v = r.outbound_password!;
+    if (!box.needsReseal(v)) continue;
+    const ctx = outboundPasswordContext(r.id);
+    const plain = SecretBox.isSealed(v) ? box.open(v, ctx) : v;
+    const res = await db
+      .updateTable('trunks')
+      .set({ outbound_password: box.seal(plain, ctx) })
+      .where('id', '=', r.id)
+      .where('outbound_password', '=', v)
+      .executeTakeFirst();
+    changed += Number(res.numUpdatedRows);
+  }
+  return changed;
 }
 
 /** Trunks and their live registration status. Every method takes the tenant, except the server-wide readers. */
@@ -77,6 +112,17 @@ export class TrunksRepo {
       .where('trunks.enabled', '=', 1)
       .where('tenants.status', '=', 'active')
       .orderBy('trunks.id')
+      .execute();
+  }
+
+  /** Every IP-authenticated inbound trunk of every tenant, enabled or not (source-overlap checks). */
+  async allIpAuthenticated(): Promise<TrunksTable[]> {
+    return this.db
+      .selectFrom('trunks')
+      .selectAll()
+      .where('inbound_auth', '=', 'ip')
+      .where('direction', '!=', 'outbound')
+      .orderBy('id')
       .execute();
   }
 

@@ -172,6 +172,14 @@ describe('trunk registration in the full server (API shows the status)', () => {
       });
       assert.equal(created.statusCode, 201, created.body);
       const id = json<{ id: string }>(created).id;
+      // the row holds a sealed value, not the password; the registration client opens it in memory
+      const row = await server.db.kysely
+        .selectFrom('trunks')
+        .select('outbound_password')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.match(row.outbound_password ?? '', /^swb:v1:[0-9a-f]{8}:/);
+      assert.ok(!row.outbound_password?.includes('carrier-secret'));
       // the change event starts the client; wait (bounded) for the carrier's answers
       let reg = null as Registration;
       for (let i = 0; i < 200 && reg?.state !== 'registered'; i++) {

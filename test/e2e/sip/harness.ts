@@ -87,6 +87,8 @@ export interface SippOptions {
   extra?: string[];
   timeoutS?: number;
   cwd: string;
+  /** Local address SIPp binds (default 127.0.0.1). */
+  localIp?: string;
 }
 
 export function sipp(o: SippOptions): { done: Promise<ProcResult>; child: ChildProcess } {
@@ -95,7 +97,7 @@ export function sipp(o: SippOptions): { done: Promise<ProcResult>; child: ChildP
   const args = [
     ...sc,
     '-i',
-    '127.0.0.1',
+    o.localIp ?? '127.0.0.1',
     '-p',
     String(o.port),
     '-m',

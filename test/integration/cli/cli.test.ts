@@ -51,7 +51,9 @@ describe('switchboard CLI', () => {
     assert.match(cli(['migrate'], env).stdout, /up to date/);
     const s = cli(['seed-demo'], env);
     assert.equal(s.status, 0, s.stderr);
-    assert.match(s.stdout, /demo tenant created; developer API key: swb_key_/);
+    // not a terminal: the key is in a 0600 file, never on stdout (a log stream)
+    assert.match(s.stdout, /demo tenant created; developer API key in .*demo-api-key\.txt \(mode 0600\)/);
+    assert.doesNotMatch(s.stdout, /swb_key_/);
     assert.match(cli(['seed-demo'], env).stdout, /already exists/);
   });
 
@@ -115,7 +117,8 @@ describe('switchboard CLI', () => {
       assert.match(out, /API docs {4}http:\/\/127\.0\.0\.1:\d+\/api\/v1\/docs/);
       assert.match(out, /SIP {9}udp\/\d+ tcp\/\d+ {2}\(demo domain demo\.switchboard\.local\)/);
       assert.match(out, /Demo@2026/);
-      assert.match(out, /developer API key \(shown once\): swb_key_/);
+      assert.match(out, /developer API key: in .*demo-api-key\.txt \(mode 0600\)/);
+      assert.doesNotMatch(out, /swb_key_/);
       const base = /Web \/ API {3}(http:\/\/[^/\s]+)\//.exec(out)![1];
       const r = await fetch(`${base}/readyz`);
       assert.equal(r.status, 200);

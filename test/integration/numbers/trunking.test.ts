@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../../src/kernel/logger.js';
 import { DEMO_NUMBERS } from '../../../src/numbers/demo-numbers.js';
 import { prepareTrunking, type Trunking } from '../../../src/numbers/trunking.js';
+import type { SipRequest } from '../../../src/sip/message.js';
 import { json, login, type TestApp, testApp } from '../../support/app.js';
 import { ENGINES } from '../../support/engines.js';
 
@@ -43,34 +44,57 @@ for (const engine of ENGINES) {
       await t?.close();
     });
 
+    const invite = (to: string): SipRequest => ({
+      type: 'request',
+      method: 'INVITE',
+      uri: to,
+      version: 'SIP/2.0',
+      headers: [{ name: 'To', value: `<${to}>` }],
+      body: Buffer.alloc(0),
+    });
+    const trusts = (ip: string, port: number, to = 'sip:+861055500100@127.0.0.1') =>
+      trunking.trunkOf({ remoteAddress: ip, remotePort: port }, invite(to));
+
     /** config.changed is published after commit; the reload is asynchronous. */
     const settle = async (until: () => boolean) => {
       for (let i = 0; i < 100 && !until(); i++) await new Promise((r) => setTimeout(r, 10));
-      assert.ok(until(), JSON.stringify(trunking.trunks));
+      assert.ok(until());
     };
 
-    it('starts with the demo trunk trusted from its own host:port', () => {
-      assert.deepEqual(trunking.trunks, [
-        { host: DEMO_NUMBERS.trunk.host, port: DEMO_NUMBERS.trunk.port, tenantId: demoTenant },
-      ]);
+    it('starts with the demo trunk trusted from its own host:port, and no other port', () => {
+      assert.deepEqual(trusts(DEMO_NUMBERS.trunk.host, DEMO_NUMBERS.trunk.port), {
+        host: DEMO_NUMBERS.trunk.host,
+        port: DEMO_NUMBERS.trunk.port,
+        tenantIds: [demoTenant],
+        tenantId: demoTenant,
+      });
+      assert.equal(trusts(DEMO_NUMBERS.trunk.host, DEMO_NUMBERS.trunk.port + 1), undefined);
     });
 
-    it('a new IP trunk is trusted as soon as it is stored; a disabled one no longer', async () => {
+    it("an INVITE from the trunk's address to another tenant's SIP domain does not ride the trust", async () => {
+      const root = await login(t.app, 'operator', 'root', 'Switchboard@2026');
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tenants',
+        headers: { cookie: root },
+        payload: { name: 'Other', slug: 'other-dom', sipDomain: 'other.example.com' },
+      });
+      assert.equal(r.statusCode, 201, r.body);
+      await settle(() => trusts('127.0.0.1', 5070, 'sip:7001@other.example.com') === undefined);
+      assert.ok(trusts('127.0.0.1', 5070, 'sip:+861055500100@demo.switchboard.local'));
+    });
+
+    it('a new IP trunk is trusted as soon as it is stored (exact address:port); a disabled one no longer', async () => {
       const r = await t.app.inject({
         method: 'POST',
         url: '/api/v1/trunks',
         headers: { cookie: admin },
-        payload: { name: 'CT', host: 'sip.ct.example', allowedSources: ['192.0.2.8/31'] },
+        payload: { name: 'CT', host: 'sip.ct.example', allowedSources: ['192.0.2.8:5060', '192.0.2.9:5060'] },
       });
       assert.equal(r.statusCode, 201, r.body);
-      await settle(() => trunking.trunks.some((x) => x.host === '192.0.2.9'));
-      assert.deepEqual(
-        trunking.trunks.filter((x) => x.host.startsWith('192.0.2.')),
-        [
-          { host: '192.0.2.8', tenantId: demoTenant },
-          { host: '192.0.2.9', tenantId: demoTenant },
-        ],
-      );
+      await settle(() => trusts('192.0.2.9', 5060) !== undefined);
+      assert.deepEqual(trusts('192.0.2.8', 5060)?.tenantIds, [demoTenant]);
+      assert.equal(trusts('192.0.2.9', 5061), undefined);
       const id = json<{ id: string }>(r).id;
       const off = await t.app.inject({
         method: 'PATCH',
@@ -79,7 +103,7 @@ for (const engine of ENGINES) {
         payload: { enabled: false },
       });
       assert.equal(off.statusCode, 200);
-      await settle(() => !trunking.trunks.some((x) => x.host === '192.0.2.9'));
+      await settle(() => trusts('192.0.2.9', 5060) === undefined);
     });
 
     it('routes a trunk call by called number: 400 in To over the access number, caller normalized', async () => {

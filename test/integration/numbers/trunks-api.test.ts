@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { loadSecretBox } from '../../../src/kernel/secrets.js';
+import { outboundPasswordContext } from '../../../src/storage/repositories/trunks-repo.js';
 import { json, login, type TestApp, testApp } from '../../support/app.js';
 import { ENGINES } from '../../support/engines.js';
 
@@ -38,7 +40,7 @@ for (const engine of ENGINES) {
         name: 'China Telecom inbound',
         host: '203.0.113.10',
         direction: 'inbound',
-        allowedSources: ['203.0.113.10', '198.51.100.0/28'],
+        allowedSources: ['203.0.113.10:5060', '[2001:DB8::10]:5061'],
       });
       assert.equal(r.statusCode, 201, r.body);
       ipTrunk = json<Obj>(r);
@@ -48,7 +50,7 @@ for (const engine of ENGINES) {
       assert.equal(ipTrunk.inboundAuth, 'ip');
       assert.equal(ipTrunk.countryCode, '86');
       assert.equal(ipTrunk.registration, null);
-      assert.deepEqual(ipTrunk.allowedSources, ['203.0.113.10', '198.51.100.0/28']);
+      assert.deepEqual(ipTrunk.allowedSources, ['203.0.113.10:5060', '[2001:db8::10]:5061']);
     });
 
     it('stores the carrier password for registration but never returns or audits it', async () => {
@@ -100,7 +102,17 @@ for (const engine of ENGINES) {
         .selectAll()
         .where('id', '=', regTrunk.id)
         .executeTakeFirstOrThrow();
-      assert.equal(row.outbound_password, 'carrier-secret-99');
+      // sealed at rest (AES-256-GCM, key from the data folder's key file), opens only in its own row
+      assert.match(row.outbound_password ?? '', /^swb:v1:[0-9a-f]{8}:/);
+      assert.ok(!row.outbound_password?.includes('carrier-secret'));
+      const box = loadSecretBox(t.config.security, t.config.storage.dataDir).box;
+      assert.equal(
+        box.open(row.outbound_password!, outboundPasswordContext(regTrunk.id)),
+        'carrier-secret-99',
+      );
+      assert.throws(() => box.open(row.outbound_password!, outboundPasswordContext(ipTrunk.id)), {
+        code: 'SWB_SECRET_UNREADABLE',
+      });
       assert.equal(row.inbound_ha1_md5?.length, 32);
     });
 
