@@ -108,9 +108,9 @@ export const ConfigSchema = T.Object(
         }),
         sourceMaxFailures: T.Integer({
           minimum: 1,
-          default: 20,
+          default: 100,
           description:
-            'Failed logins per window from one source address across all accounts (password spraying)',
+            'Login attempts per window from one address across accounts (spraying); in-flight logins count, so leave room for a NAT',
         }),
         knownSourceDays: T.Integer({
           minimum: 0,

@@ -121,9 +121,12 @@ export class LoginThrottle {
   async succeeded(ticket: ThrottleTicket): Promise<void> {
     const now = this.deps.clock.now();
     const knownUntil = now + this.deps.auth.knownSourceDays * 86_400_000;
-    for (const key of ticket.counted) {
-      await this.#repo.refund(key, now, key === ticket.pair ? knownUntil : undefined);
-    }
+    // one transaction: one commit (fsync) for all refunds
+    await this.deps.db.transaction().execute(async (trx) => {
+      const repo = new LoginThrottleRepo(trx);
+      for (const key of ticket.counted)
+        await repo.refund(key, now, key === ticket.pair ? knownUntil : undefined);
+    });
   }
 
   async #tripped(tenantSlug: string, username: string, a: ThrottleCount, now: number): Promise<void> {

@@ -77,7 +77,12 @@ describe('failed logins are indistinguishable (status, body, timing)', () => {
       '127.0.2.',
     );
     const ref = got.wrongPassword!;
-    if (process.env.SWB_TIMING_DEBUG) console.log(Object.entries(got).map(([k, rs]) => `${k}=${median(rs.map((r) => r.ms)).toFixed(1)}`).join(" "));
+    if (process.env.SWB_TIMING_DEBUG)
+      console.log(
+        Object.entries(got)
+          .map(([k, rs]) => `${k}=${median(rs.map((r) => r.ms)).toFixed(1)}`)
+          .join(' '),
+      );
     for (const [kind, rs] of Object.entries(got)) {
       for (const r of rs) {
         assert.equal(r.status, 401, `${kind}: ${r.body}`);
