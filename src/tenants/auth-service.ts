@@ -64,7 +64,6 @@ export class AuthService {
     if (found.tenant_status !== 'active') throw new SwbError('SWB_TENANT_DISABLED');
     const tenant = await new TenantsRepo(db).byId(found.tenant_id);
     if (!tenant) throw new SwbError('SWB_BAD_CREDENTIALS');
-    await this.#throttle.succeeded(ticket);
     const { tenant_status: _, ...user } = found;
     if (needsRehash(user.password_hash, auth.scryptCost)) {
       const password_hash = await hashPassword(input.password, auth.scryptCost);
@@ -73,15 +72,18 @@ export class AuthService {
     const now = clock.now();
     const token = newSecret(32);
     const expiresAt = now + auth.sessionTtlSeconds * 1000;
-    await new SessionsRepo(db).insert({
-      id: newId('session'),
-      tenant_id: tenant.id,
-      user_id: user.id,
-      token_hash: sha256(token),
-      created_at: now,
-      expires_at: expiresAt,
-      last_seen_at: now,
-      ip: input.ip,
+    await db.transaction().execute(async (trx) => {
+      await this.#throttle.succeeded(ticket, trx);
+      await new SessionsRepo(trx).insert({
+        id: newId('session'),
+        tenant_id: tenant.id,
+        user_id: user.id,
+        token_hash: sha256(token),
+        created_at: now,
+        expires_at: expiresAt,
+        last_seen_at: now,
+        ip: input.ip,
+      });
     });
     this.deps.bus?.safeEmit('auth.login', { tenantId: tenant.id, userId: user.id, ip: input.ip, at: now });
     return { token, expiresAt, user: toUser(user), tenant };

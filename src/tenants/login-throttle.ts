@@ -117,16 +117,16 @@ export class LoginThrottle {
     return { pair, account, counted };
   }
 
-  /** The password was right: give the counts back and remember the address as known-good. */
-  async succeeded(ticket: ThrottleTicket): Promise<void> {
+  /**
+   * The password was right: give the counts back and remember the address as known-good. Runs
+   * in the caller's transaction (the one that stores the session): one commit for both.
+   */
+  async succeeded(ticket: ThrottleTicket, trx: Kysely<Database>): Promise<void> {
     const now = this.deps.clock.now();
     const knownUntil = now + this.deps.auth.knownSourceDays * 86_400_000;
-    // one transaction: one commit (fsync) for all refunds
-    await this.deps.db.transaction().execute(async (trx) => {
-      const repo = new LoginThrottleRepo(trx);
-      for (const key of ticket.counted)
-        await repo.refund(key, now, key === ticket.pair ? knownUntil : undefined);
-    });
+    const repo = new LoginThrottleRepo(trx);
+    for (const key of ticket.counted)
+      await repo.refund(key, now, key === ticket.pair ? knownUntil : undefined);
   }
 
   async #tripped(tenantSlug: string, username: string, a: ThrottleCount, now: number): Promise<void> {
