@@ -15,7 +15,8 @@ import type { TenantsDeps } from './context.js';
  * Login throttling (issue 11 findings 2 and 3; design and ASVS mapping in docs/security.login.md).
  *
  * Three counters, each changed by one atomic statement when the request **arrives**, before
- * any lookup or hashing, so N parallel guesses are N counts:
+ * any lookup or hashing, so N parallel guesses are N counts (once a counter is over its limit,
+ * further attempts are refused from a read, without counting):
  *  - pair: this account from this source address. `maxFailedLogins` per window, then 429 until
  *    the window ends; a window that reached the limit doubles the next (progressive back-off,
  *    up to `lockoutSeconds`). A stranger's pair is not the owner's pair.
@@ -92,6 +93,19 @@ export class LoginThrottle {
     const pair = throttleKey('pair', tenantSlug, username, address);
     const counted: string[] = [];
     const hit = async (key: string, kind: 'pair' | 'source' | 'account', limit: number, maxMs: number) => {
+      // Already over the limit in a running window: answer from a read. Only a shortcut (the
+      // atomic hit below decides), but it keeps a flood of blocked attempts from costing one
+      // committed write each.
+      const seen = await this.#repo.get(key);
+      if (seen && seen.count > limit && Number(seen.window_start) + Number(seen.window_ms) > now) {
+        const c = {
+          count: seen.count,
+          windowStart: Number(seen.window_start),
+          windowMs: Number(seen.window_ms),
+          knownUntil: 0,
+        };
+        throw limited(c, now);
+      }
       const c = await this.#repo.hit({
         key,
         kind,

@@ -62,7 +62,9 @@ for (const engine of ENGINES) {
       const throttled = rs.find((r) => r.status === 429)!;
       assert.equal(throttled.json().code, 'SWB_RATE_LIMITED');
       assert.equal(throttled.headers['retry-after'], String(limits.windowS));
-      assert.equal(await stored('pair', 'demo', '1001', '127.0.0.11'), 100, 'every arrival is counted');
+      const n = await stored('pair', 'demo', '1001', '127.0.0.11');
+      // every attempt that arrived before the block was visible is counted; later ones are refused from a read
+      assert.ok(n > limits.pair && n <= 100, `stored count ${n}`);
     });
 
     it('29 parallel wrong guesses then the right password from that address: 429; the owner elsewhere gets in', async () => {
@@ -100,7 +102,8 @@ for (const engine of ENGINES) {
       );
       assert.equal(count(rs, 401), limits.account, rs.map((r) => r.status).join(','));
       assert.equal(count(rs, 429), 100 - limits.account);
-      assert.equal(await stored('account', 'demo', '1003'), 100);
+      const n = await stored('account', 'demo', '1003');
+      assert.ok(n > limits.account && n <= 100, `stored count ${n}`);
       const newAddress = await http(api.port, loginCall('demo', '1003', 'Demo@2026', '127.0.0.5'));
       assert.equal(newAddress.status, 429, 'a new address waits out the window');
       const known = await http(api.port, loginCall('demo', '1003', 'Demo@2026', '127.0.0.4'));
