@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { Counter } from 'prom-client';
 import { buildApp } from './api/app.js';
 import { PlaneMediaPort } from './calls/plane-media-port.js';
 import { DEMO, type SeedResult, seedDemo } from './demo/seed.js';
@@ -114,24 +115,34 @@ export async function createServer(
     };
     let trunking: Trunking | undefined;
     let closed = false;
-    return {
-      app,
-      db,
-      seed,
-      bus,
-      get sip() {
-        return sip;
-      },
-      get media() {
-        return media;
-      },
-      get mediaPort() {
-        return mediaPort;
-      },
-      async listen() {
+    const close = async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      clock.clearTimer(purgeTimer);
+      trunking?.close();
+      await sip?.close();
+      await media?.close();
+      await app.close();
+      await db.close();
+    };
+    const start = {
+      async listen(): Promise<string> {
         if (config.sip.enabled) {
           // trunk calls are routed by called number (src/numbers/trunking.ts), hence autoBridge: false
-          trunking = await prepareTrunking({ db: db.kysely, clock, logger, bus });
+          const refused = new Counter({
+            name: 'switchboard_outbound_calls_refused_total',
+            help: "Phones' trunk calls refused by class of service or outbound limits, by reason",
+            labelNames: ['reason'] as const,
+            registers: [app.metricsRegistry],
+          });
+          trunking = await prepareTrunking({
+            db: db.kysely,
+            clock,
+            logger,
+            bus,
+            outboundLimits: config.outboundPolicy,
+            onBlocked: (reason) => refused.inc({ reason }),
+          });
           const users = new TrunkAwareUserDirectory(new DbSipUserDirectory(db.kysely), db.kysely);
           if (config.media.enabled) {
             const recordingsDir = resolve(
@@ -182,16 +193,32 @@ export async function createServer(
         }
         return app.listen({ host: config.http.host, port: config.http.port });
       },
-      async close() {
-        if (closed) return;
-        closed = true;
-        clock.clearTimer(purgeTimer);
-        trunking?.close();
-        await sip?.close();
-        await media?.close();
-        await app.close();
-        await db.close();
+    };
+    return {
+      app,
+      db,
+      seed,
+      bus,
+      get sip() {
+        return sip;
       },
+      get media() {
+        return media;
+      },
+      get mediaPort() {
+        return mediaPort;
+      },
+      async listen() {
+        try {
+          return await start.listen();
+        } catch (err) {
+          // a port in use (or any start-up failure) must not leave media workers, timers and the
+          // database open: the process would live on, listening on nothing
+          await close().catch((e: unknown) => logger.warn({ err: e }, 'cleanup after failed start'));
+          throw err;
+        }
+      },
+      close,
     };
   } catch (e) {
     await db.close();

@@ -2,9 +2,17 @@ import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This app's Prometheus registry (the composition root adds SIP-side counters to it). */
+    metricsRegistry: Registry;
+  }
+}
+
 /** Prometheus metrics on GET /metrics; one registry per app instance (no globals). */
 export function installMetrics(app: FastifyInstance): Registry {
   const registry = new Registry();
+  app.decorate('metricsRegistry', registry);
   collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
   const requests = new Counter({
     name: 'switchboard_http_requests_total',

@@ -6,6 +6,7 @@ import { createLogger } from '../kernel/logger.js';
 import { createServer, tenantsDepsFor } from '../server.js';
 import { migrate, openDb } from '../storage/database.js';
 import { formatChecks, runDoctor } from './doctor.js';
+import { explainStartFailure } from './start-failure.js';
 
 const USAGE = `Usage: switchboard <command> [--config file.json]
 
@@ -19,6 +20,8 @@ Commands:
 Configuration: environment variables SWB_* (see docs/configuration.md) or --config <file.json>.`;
 
 const EX_CONFIG = 78;
+/** sysexits EX_UNAVAILABLE: a port or another resource start needs cannot be had. */
+const EX_UNAVAILABLE = 69;
 
 function parseArgs(argv: string[]): { command: string; configFile?: string } {
   const args = [...argv];
@@ -84,11 +87,20 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const logger = createLogger({ level: config.log.level });
+  const logger = createLogger({ level: config.log.level, format: config.log.format });
   switch (command) {
     case 'start': {
       const server = await createServer(config, { logger });
-      const url = await server.listen();
+      let url: string;
+      try {
+        url = await server.listen();
+      } catch (err) {
+        // listen() has closed what it opened (workers, database), so returning ends the process
+        const why = explainStartFailure(err, config);
+        logger.fatal({ err }, why ?? 'cannot start');
+        console.error(`switchboard: ${why ?? `cannot start: ${(err as Error).message ?? err}`}`);
+        return EX_UNAVAILABLE;
+      }
       console.log(banner(config, url, server.seed, server.sip?.listening() ?? []));
       const stop = async (sig: string) => {
         logger.info({ sig }, 'shutting down');

@@ -84,7 +84,13 @@ export async function seedDemo(deps: TenantsDeps): Promise<SeedResult> {
       orgUnitId: u.unit ? unitIds[u.unit] : undefined,
     });
     if (u.role === 'agent')
-      await sip.create(ctx, { username: u.username, password: DEMO.password, userId: user.id });
+      // national: the demo trunk's country only; international stays off (docs/security.tollfraud.md)
+      await sip.create(ctx, {
+        username: u.username,
+        password: DEMO.password,
+        userId: user.id,
+        classOfService: 'national',
+      });
   }
   await seedDemoNumbers(deps, ctx);
   const devRole = await roles.byName(demo.id, 'developer');

@@ -38,7 +38,7 @@ export const ConfigSchema = T.Object(
         digest: T.Union(
           [T.Literal('sha256+md5'), T.Literal('md5+sha256'), T.Literal('sha256'), T.Literal('md5')],
           {
-            default: 'sha256+md5',
+            default: 'md5',
             description:
               'Digest challenges offered, most preferred first (RFC 8760). Use md5 for old phones that take the first challenge',
           },
@@ -128,7 +128,39 @@ export const ConfigSchema = T.Object(
           ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l)),
           { default: 'info' },
         ),
-        pretty: T.Boolean({ default: false }),
+        format: T.Union([T.Literal('auto'), T.Literal('pretty'), T.Literal('json')], {
+          default: 'auto',
+          description:
+            'auto: short human lines on a terminal, JSON otherwise (pipe, file, journald); pretty or json to force one',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    outboundPolicy: T.Object(
+      {
+        accountMaxConcurrent: T.Integer({
+          minimum: 0,
+          default: 2,
+          description: 'Concurrent outbound trunk calls per SIP account, unless the account sets its own',
+        }),
+        accountMaxPerMinute: T.Integer({
+          minimum: 0,
+          default: 10,
+          description:
+            'Outbound trunk calls per SIP account per sliding minute, unless the account sets its own',
+        }),
+        tenantMaxConcurrent: T.Integer({
+          minimum: 0,
+          default: 20,
+          description:
+            'Concurrent outbound trunk calls per tenant, unless the platform operator sets its own',
+        }),
+        tenantMaxPerMinute: T.Integer({
+          minimum: 0,
+          default: 60,
+          description:
+            'Outbound trunk calls per tenant per sliding minute, unless the platform operator sets its own',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -21,6 +21,36 @@ export type DomainEvents = {
   'auth.login': [e: { tenantId: string; userId: string; ip: string | null; at: number }];
   /** An account was locked after repeated failures. */
   'auth.locked': [e: { tenantId: string; userId: string; until: number; at: number }];
+  /**
+   * A phone's call to an outside number was refused by its class of service (or its account is
+   * unknown) before any trunk leg was created (src/numbers/outbound-policy.ts).
+   */
+  'security.call_blocked': [
+    e: {
+      tenantId: string;
+      /** The digest-authenticated SIP username; null when none. */
+      account: string | null;
+      /** The dialled number (E.164, or an emergency short code). */
+      number: string;
+      destination: 'emergency' | 'national' | 'international';
+      reason: 'class-of-service' | 'denied-prefix' | 'no-account';
+      sourceIp: string;
+      at: number;
+    },
+  ];
+  /** A per-account or per-tenant limit on concurrent or per-minute outbound trunk calls tripped. */
+  'security.limit_exceeded': [
+    e: {
+      tenantId: string;
+      account: string | null;
+      number: string;
+      reason: 'account-concurrent' | 'account-rate' | 'tenant-concurrent' | 'tenant-rate';
+      /** The limit that was reached. */
+      max: number;
+      sourceIp: string;
+      at: number;
+    },
+  ];
 };
 
 export type EventBus = TypedEmitter<DomainEvents>;

@@ -53,6 +53,11 @@ export const ERROR_CODES = {
   },
   SWB_FORBIDDEN: { http: 403, sip: 403, severity: 'info', message: 'Permission {permission} required' },
   SWB_TENANT_DISABLED: { http: 403, sip: 403, severity: 'info', message: 'Tenant is disabled' },
+  SWB_FORBIDDEN_ESCALATION: {
+    http: 403,
+    severity: 'warn',
+    message: 'Refused, it would exceed your own rights: {reason}',
+  },
 
   // ---- storage ----
   SWB_STORAGE: { http: 503, sip: 500, severity: 'error', message: 'Storage error: {reason}' },
@@ -173,6 +178,20 @@ export const ERROR_CODES = {
   SWB_NUMBER_NOT_ROUTED: { http: 404, sip: 404, severity: 'info', message: 'No route for number {number}' },
   SWB_TRUNK_INVALID: { http: 400, severity: 'info', message: 'Invalid trunk setting {field}: {reason}' },
   SWB_TRUNK_IN_USE: { http: 409, severity: 'info', message: 'Trunk is still used by {count} number(s)' },
+
+  // ---- outbound policy (toll fraud) ----
+  SWB_CALL_CLASS_FORBIDDEN: {
+    http: 403,
+    sip: 403,
+    severity: 'warn',
+    message: 'The class of service of the SIP account does not allow this call: {reason}',
+  },
+  SWB_CALL_LIMIT: {
+    http: 429,
+    sip: 503,
+    severity: 'warn',
+    message: 'Outbound call limit reached: {reason} (max {max})',
+  },
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

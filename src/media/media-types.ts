@@ -48,6 +48,11 @@ export interface EndpointCounters {
   droppedWrongPt: number;
   rtcpIn: number;
   rtcpOut: number;
+  /**
+   * Latches after which the RTP socket stayed unconnected: connecting would have moved its local
+   * address off the announced one (see rtp-endpoint.ts).
+   */
+  connectDeclined: number;
 }
 
 export interface LegQuality {
@@ -85,7 +90,7 @@ export interface MediaRequestMap {
       bindAddress: string;
       rtpPort: number;
       noRtpTimeoutMs?: number;
-      /** WebRTC: the address our ICE candidates announce (publicAddress). */
+      /** The address our SDP / ICE candidates announce (publicAddress): where peers send. */
       announcedAddress?: string;
     };
     reply: { rtpPort: number; rtcpPort: number; ssrc: number };

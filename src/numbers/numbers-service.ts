@@ -11,7 +11,7 @@ import type { RequestContext, TenantsDeps } from '../tenants/context.js';
 import { iso } from '../tenants/types.js';
 import { DEFAULT_COUNTRY, formatNational, normalizeNumber } from './e164.js';
 import { assertTimeZone, localTime } from './local-time.js';
-import { planOf, route } from './router.js';
+import { missingLeadAccessIds, planOf, route } from './router.js';
 import type { NumberKind, RouteDecision, RoutingRule } from './types.js';
 import { parseEntryPoint, type RuleInput, validateNumber, validateRules } from './validate.js';
 
@@ -316,9 +316,10 @@ export class NumbersService {
     if (Number.isNaN(now)) throw new SwbError('SWB_VALIDATION', { field: 'at', reason: 'not a date-time' });
     const tenant = await new TenantsRepo(this.deps.db).byId(tenantId);
     const timeZone = tenant?.time_zone ?? 'UTC';
-    const plan = planOf(
-      await new NumbersRepo(this.deps.db).planNumbers([called, ...(original ? [original] : [])], tenantId),
-    );
+    const repo = new NumbersRepo(this.deps.db);
+    const rows = await repo.planNumbers([called, ...(original ? [original] : [])], tenantId);
+    // a 400 number delivered directly may route like its first access number: have it at hand
+    const plan = planOf([...rows, ...(await repo.planNumbersByIds(tenantId, missingLeadAccessIds(rows)))]);
     const d = route({
       calledNumber: called,
       originalCalledNumber: original,

@@ -13,6 +13,11 @@
  * 4. The served number's default entry point.
  * 5. When a 400 number arrived over an access number and neither matched: the access number's
  *    rules, then its default.
+ * 6. When the carrier delivers a bound 400/800 number **directly** (Request-URI = the 400 number)
+ *    and it has no matching rule and no default: it routes like the **first** access number it is
+ *    bound to (the binding order is the operator's choice of which access number leads). Without
+ *    this a 400 number configured only through its access number rang when delivered one way and
+ *    got 480 the other.
  */
 import { type LocalTime, localTime, parseHhMm, previousDay } from './local-time.js';
 import type { PlanNumber, RouteDecision, RoutingRule, RuleMatch } from './types.js';
@@ -106,6 +111,34 @@ function fmt(minute: number): string {
   return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }
 
+/**
+ * Ids a caller must add to the plan so that route() can follow a directly delivered 400/800
+ * number to its lead access number (the plan usually holds just the numbers of the call).
+ */
+export function missingLeadAccessIds(numbers: PlanNumber[]): string[] {
+  const have = new Set(numbers.map((n) => n.id));
+  const out = new Set<string>();
+  for (const n of numbers) {
+    const lead = n.accessNumberIds[0];
+    if (lead !== undefined && !have.has(lead)) out.add(lead);
+  }
+  return [...out];
+}
+
+/** The access number a directly delivered 400/800 number falls back to: the first bound one. */
+function leadAccessNumber(n: PlanNumber, plan: NumberPlan, trace: string[]): PlanNumber | undefined {
+  const id = n.accessNumberIds[0];
+  if (id === undefined) return undefined;
+  const access = plan.byId(id);
+  if (!access || access.tenantId !== n.tenantId) return undefined;
+  if (!access.enabled) {
+    trace.push(`${n.number}: bound access number ${access.number} is disabled`);
+    return undefined;
+  }
+  trace.push(`${n.number} delivered directly: routing like its first access number ${access.number}`);
+  return access;
+}
+
 export function route(input: RouteInput): RouteDecision {
   const trace: string[] = [];
   const called = input.plan.byNumber(input.calledNumber);
@@ -149,8 +182,9 @@ export function route(input: RouteInput): RouteDecision {
   };
   const hit = evaluate(served, input, trace);
   if (hit) return { ...base, ...hit, reason: hit.ruleId ? 'rule' : 'default' };
-  if (served !== called) {
-    const fallback = evaluate(called, input, trace);
+  const via = served !== called ? called : leadAccessNumber(called, input.plan, trace);
+  if (via) {
+    const fallback = evaluate(via, input, trace);
     if (fallback) {
       return {
         ...base,

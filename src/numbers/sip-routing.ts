@@ -11,7 +11,7 @@ import type { Database, TrunksTable } from '../storage/schema.js';
 import { canonicalIp, cidrContains, expandCidr, parseCidr } from './cidr.js';
 import { DEFAULT_COUNTRY, tryNormalizeNumber } from './e164.js';
 import { type OutboundPlan, pickOutboundTrunk, planOutbound } from './outbound.js';
-import { planOf, route } from './router.js';
+import { missingLeadAccessIds, planOf, route } from './router.js';
 import type { RouteDecision } from './types.js';
 
 /** Structurally the SIP service's TrunkAddress. */
@@ -167,7 +167,8 @@ export class DbNumberRouting {
       .executeTakeFirst();
     if (tenant?.status !== 'active') return empty;
     const others = originals.length > 0 ? await repo.planNumbers(originals, calledRow.tenantId) : [];
-    const plan = planOf([calledRow, ...others]);
+    const leads = await repo.planNumbersByIds(calledRow.tenantId, missingLeadAccessIds([calledRow]));
+    const plan = planOf([calledRow, ...others, ...leads]);
     const original = originals.find((o) => {
       const n = plan.byNumber(o);
       return n !== undefined && (n.kind === '400' || n.kind === '800');

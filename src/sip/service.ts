@@ -142,7 +142,14 @@ export async function startSipService(opts: SipServiceOptions): Promise<SipServi
       const trunk = isTrunk(config.trunks, src);
       if (trunk) return { trunk: `${trunk.host}:${trunk.port ?? '*'}`, tenantId: trunk.tenantId };
       const r = await auth.authenticate(req, src);
-      if (r.ok) return { tenantId: r.user.tenantId, userId: r.user.userId, domain: r.domain };
+      if (r.ok)
+        return {
+          tenantId: r.user.tenantId,
+          userId: r.user.userId,
+          domain: r.domain,
+          // the digest-authenticated SIP username: what outbound policy and identity go by
+          assertedUser: r.username,
+        };
       tx.respond(r.response);
       return false;
     },

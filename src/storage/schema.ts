@@ -13,6 +13,11 @@ export interface TenantsTable {
   status: 'active' | 'disabled';
   time_zone: string;
   sip_domain: string | null;
+  /** Outbound trunk-call limits (null = config.outboundPolicy default). */
+  max_concurrent_outbound: number | null;
+  max_outbound_per_minute: number | null;
+  /** JSON array of E.164 prefixes its phones may never dial over a trunk. */
+  outbound_deny_prefixes: string;
   created_at: number;
   updated_at: number;
 }
@@ -101,7 +106,7 @@ export interface AuditLogTable {
   at: number;
   actor_type: 'user' | 'api_key' | 'system';
   actor_id: string | null;
-  action: 'create' | 'update' | 'delete';
+  action: 'create' | 'update' | 'delete' | 'deny';
   resource_type: string;
   resource_id: string;
   before: string | null;
@@ -120,6 +125,11 @@ export interface SipAccountsTable {
   ha1_md5: string;
   ha1_sha256: string;
   enabled: number;
+  /** internal | national | international (src/numbers/class-of-service.ts). */
+  class_of_service: string;
+  /** Outbound trunk-call limits (null = config.outboundPolicy default). */
+  max_concurrent_outbound: number | null;
+  max_outbound_per_minute: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -1,4 +1,9 @@
 import type { Kysely } from 'kysely';
+import type {
+  AccountOutboundSettings,
+  OutboundPolicyStore,
+  TenantOutboundSettings,
+} from '../numbers/outbound-policy.js';
 import type { Binding, LocationStore, SipUser, SipUserDirectory } from '../sip/registrar/ports.js';
 import type { Database } from './schema.js';
 
@@ -110,5 +115,45 @@ export class DbLocationStore implements LocationStore {
   /** Drops expired bindings; run periodically. */
   async purgeExpired(now: number): Promise<void> {
     await this.db.deleteFrom('sip_registrations').where('expires_at', '<=', now).execute();
+  }
+}
+
+/**
+ * The outbound (toll-fraud) policy's view of SIP accounts and tenants: class of service and
+ * limits, read per trunk call so a change made through the API applies to the next call.
+ */
+export class DbOutboundPolicyStore implements OutboundPolicyStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async account(tenantId: string, username: string): Promise<AccountOutboundSettings | undefined> {
+    const r = await this.db
+      .selectFrom('sip_accounts')
+      .select(['class_of_service', 'max_concurrent_outbound', 'max_outbound_per_minute', 'enabled'])
+      .where('tenant_id', '=', tenantId)
+      .where('username', '=', username)
+      .executeTakeFirst();
+    if (!r || r.enabled !== 1) return undefined;
+    const cls = r.class_of_service;
+    return {
+      // an unknown value (written by another version) is read as the narrowest class
+      classOfService: cls === 'national' || cls === 'international' ? cls : 'internal',
+      maxConcurrentOutbound: r.max_concurrent_outbound,
+      maxOutboundPerMinute: r.max_outbound_per_minute,
+    };
+  }
+
+  async tenant(tenantId: string): Promise<TenantOutboundSettings | undefined> {
+    const r = await this.db
+      .selectFrom('tenants')
+      .select(['max_concurrent_outbound', 'max_outbound_per_minute', 'outbound_deny_prefixes'])
+      .where('id', '=', tenantId)
+      .executeTakeFirst();
+    return r
+      ? {
+          maxConcurrentOutbound: r.max_concurrent_outbound,
+          maxOutboundPerMinute: r.max_outbound_per_minute,
+          denyPrefixes: JSON.parse(r.outbound_deny_prefixes) as string[],
+        }
+      : undefined;
   }
 }

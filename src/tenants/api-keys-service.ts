@@ -2,19 +2,22 @@ import { SwbError } from '../kernel/errors.js';
 import { newId, newSecret } from '../kernel/ids.js';
 import type { Page, PageRequest } from '../storage/page.js';
 import { ApiKeysRepo, toApiKey } from '../storage/repositories/api-keys-repo.js';
-import { RolesRepo } from '../storage/repositories/roles-repo.js';
 import type { ApiKeysTable } from '../storage/schema.js';
 import { auditedTransaction, recordAudit } from './audit.js';
 import { formatApiKey, sha256 } from './auth-service.js';
 import { requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
-import type { Permission } from './permissions.js';
+import { AccessGuard } from './escalation.js';
 import type { ApiKey } from './types.js';
 
 const MAX_KEY_LIFETIME_MS = 10 * 365.25 * 86_400_000;
 
 export class ApiKeysService {
-  constructor(private readonly deps: TenantsDeps) {}
+  readonly #guard: AccessGuard;
+
+  constructor(private readonly deps: TenantsDeps) {
+    this.#guard = new AccessGuard(deps);
+  }
 
   async list(ctx: RequestContext, page: PageRequest, f: { includeRevoked?: boolean }): Promise<Page<ApiKey>> {
     requirePermission(ctx.principal, 'api_keys:manage');
@@ -35,14 +38,11 @@ export class ApiKeysService {
   ): Promise<ApiKey & { key: string }> {
     requirePermission(ctx.principal, 'api_keys:manage');
     const tenantId = ctx.principal.tenantId;
-    const role = await new RolesRepo(this.deps.db).byId(tenantId, input.roleId);
-    if (!role)
-      throw new SwbError('SWB_VALIDATION', { field: 'roleId', reason: 'no such role in this tenant' });
-    if (ctx.principal.actorType !== 'system') {
-      for (const p of JSON.parse(role.permissions) as Permission[]) {
-        if (!ctx.principal.permissions.has(p)) throw new SwbError('SWB_FORBIDDEN', { permission: p });
-      }
-    }
+    // a key carries at most the rights of whoever mints it: permissions and scope
+    const role = await this.#guard.grantRole(ctx, 'api_key.create', input.roleId, {
+      resourceType: 'api_key',
+      resourceId: input.name,
+    });
     const now = this.deps.clock.now();
     const { owner, expiresAt } = await this.#ownerAndExpiry(ctx, input.expiresAt, now);
     const secret = newSecret(32);
@@ -111,6 +111,11 @@ export class ApiKeysService {
     const tenantId = ctx.principal.tenantId;
     const before = await new ApiKeysRepo(this.deps.db).byId(tenantId, id);
     if (!before || before.revoked_at !== null) throw new SwbError('SWB_NOT_FOUND', { resource: 'API key' });
+    // revoking a key that holds more than you is acting above your rights
+    await this.#guard.grantRole(ctx, 'api_key.revoke', before.role_id, {
+      resourceType: 'api_key',
+      resourceId: id,
+    });
     const now = this.deps.clock.now();
     await auditedTransaction(this.deps, async (trx) => {
       await new ApiKeysRepo(trx).update(tenantId, id, { revoked_at: now });

@@ -6,17 +6,22 @@ import type { OrgUnitsTable } from '../storage/schema.js';
 import { auditedTransaction, recordAudit } from './audit.js';
 import { dataScope, requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
+import { AccessGuard, unitWithin } from './escalation.js';
 import type { OrgUnit } from './types.js';
 
 /** Centers contain groups (业务组); agents belong to a group. tenant → center → group → agent. */
 export class OrgService {
-  constructor(private readonly deps: TenantsDeps) {}
+  readonly #guard: AccessGuard;
+
+  constructor(private readonly deps: TenantsDeps) {
+    this.#guard = new AccessGuard(deps);
+  }
 
   async #load(ctx: RequestContext, id: string): Promise<OrgUnitsTable> {
     const row = await new OrgUnitsRepo(this.deps.db).byId(ctx.principal.tenantId, id);
     if (!row) throw new SwbError('SWB_NOT_FOUND', { resource: 'Org unit' });
-    const scope = await dataScope(this.deps.db, ctx.principal);
-    if (scope.kind === 'units' && !scope.unitIds.includes(id))
+    // the same units list() shows: a "self" scope sees no org unit at all
+    if (!unitWithin(await dataScope(this.deps.db, ctx.principal), id))
       throw new SwbError('SWB_NOT_FOUND', { resource: 'Org unit' });
     return row;
   }
@@ -71,6 +76,7 @@ export class OrgService {
     requirePermission(ctx.principal, 'org:manage');
     const parentId = input.parentId ?? null;
     await this.#validateParent(ctx, input.kind, parentId);
+    await this.#guard.createOrgUnit(ctx, input.kind, parentId);
     const now = this.deps.clock.now();
     const row: OrgUnitsTable = {
       id: newId(input.kind === 'center' ? 'center' : 'group'),

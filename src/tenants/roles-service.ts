@@ -6,6 +6,7 @@ import type { RolesTable } from '../storage/schema.js';
 import { auditedTransaction, recordAudit } from './audit.js';
 import { requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
+import { AccessGuard, rightsOf } from './escalation.js';
 import { isPermission, type Permission, type RoleScope } from './permissions.js';
 import type { Role } from './types.js';
 
@@ -17,9 +18,13 @@ export interface RoleInput {
 }
 
 export class RolesService {
-  constructor(private readonly deps: TenantsDeps) {}
+  readonly #guard: AccessGuard;
 
-  /** Unknown permissions are rejected; tenant-management permissions exist only in the platform tenant; no escalation. */
+  constructor(private readonly deps: TenantsDeps) {
+    this.#guard = new AccessGuard(deps);
+  }
+
+  /** Unknown permissions are rejected; tenant-management permissions exist only in the platform tenant. */
   #checkPermissions(ctx: RequestContext, perms: string[]): Permission[] {
     const out: Permission[] = [];
     for (const p of perms) {
@@ -30,9 +35,6 @@ export class RolesService {
           field: 'permissions',
           reason: `${p} exists only for the platform operator`,
         });
-      }
-      if (ctx.principal.actorType !== 'system' && !ctx.principal.permissions.has(p)) {
-        throw new SwbError('SWB_FORBIDDEN', { permission: p });
       }
       if (!out.includes(p)) out.push(p);
     }
@@ -58,6 +60,7 @@ export class RolesService {
   async create(ctx: RequestContext, input: RoleInput): Promise<Role> {
     requirePermission(ctx.principal, 'roles:manage');
     const perms = this.#checkPermissions(ctx, input.permissions);
+    await this.#guard.defineRole(ctx, { scope: input.scope, permissions: perms }, input.name);
     const now = this.deps.clock.now();
     const row: RolesTable = {
       id: newId('role'),
@@ -99,6 +102,10 @@ export class RolesService {
       });
     }
     const perms = input.permissions ? this.#checkPermissions(ctx, input.permissions) : undefined;
+    await this.#guard.changeRole(ctx, 'role.update', before, {
+      scope: input.scope ?? before.scope,
+      permissions: perms ?? rightsOf(before).permissions,
+    });
     const now = this.deps.clock.now();
     const row: RolesTable = {
       ...before,
@@ -131,6 +138,7 @@ export class RolesService {
     const before = await this.#load(ctx, id);
     if (before.builtin === 1)
       throw new SwbError('SWB_VALIDATION', { field: 'id', reason: 'built-in roles cannot be deleted' });
+    await this.#guard.changeRole(ctx, 'role.delete', before);
     const now = this.deps.clock.now();
     await auditedTransaction(this.deps, async (trx) => {
       const repo = new RolesRepo(trx);

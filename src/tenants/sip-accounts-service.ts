@@ -1,5 +1,6 @@
 import { SwbError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
+import { type ClassOfService, isClassOfService } from '../numbers/class-of-service.js';
 import { computeHa1 } from '../sip/registrar/digest-auth.js';
 import { decodeCursor, type Page, type PageRequest, toPage } from '../storage/page.js';
 import { TenantsRepo } from '../storage/repositories/tenants-repo.js';
@@ -20,6 +21,11 @@ export interface SipAccount {
   enabled: boolean;
   /** False when the tenant's SIP domain changed since the password was set (set it again). */
   usable: boolean;
+  /** Which outside numbers the phone may dial over the trunk (docs/security.tollfraud.md). */
+  classOfService: ClassOfService;
+  /** Limits on outbound trunk calls; null = the configured default (config.outboundPolicy). */
+  maxConcurrentOutbound: number | null;
+  maxOutboundPerMinute: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -33,9 +39,20 @@ function toAccount(r: SipAccountsTable, domain: string | null): SipAccount {
     domain: r.realm,
     enabled: r.enabled === 1,
     usable: r.enabled === 1 && domain !== null && r.realm === domain,
+    // a value another version wrote that we do not know is read as the narrowest class
+    classOfService: isClassOfService(r.class_of_service) ? r.class_of_service : 'internal',
+    maxConcurrentOutbound: r.max_concurrent_outbound,
+    maxOutboundPerMinute: r.max_outbound_per_minute,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
   };
+}
+
+/** The account's outbound policy as the API sets it (validated by the route schema). */
+export interface OutboundInput {
+  classOfService?: ClassOfService | undefined;
+  maxConcurrentOutbound?: number | null | undefined;
+  maxOutboundPerMinute?: number | null | undefined;
 }
 
 export class SipAccountsService {
@@ -87,7 +104,7 @@ export class SipAccountsService {
 
   async create(
     ctx: RequestContext,
-    input: { username: string; password: string; userId?: string | undefined },
+    input: { username: string; password: string; userId?: string | undefined } & OutboundInput,
   ): Promise<SipAccount> {
     requirePermission(ctx.principal, 'config:manage');
     const tenantId = ctx.principal.tenantId;
@@ -106,6 +123,10 @@ export class SipAccountsService {
       ha1_md5: computeHa1('MD5', input.username, domain, input.password),
       ha1_sha256: computeHa1('SHA-256', input.username, domain, input.password),
       enabled: 1,
+      // national by default: international dialling is opened per account, deliberately
+      class_of_service: input.classOfService ?? 'national',
+      max_concurrent_outbound: input.maxConcurrentOutbound ?? null,
+      max_outbound_per_minute: input.maxOutboundPerMinute ?? null,
       created_at: now,
       updated_at: now,
     };
@@ -136,7 +157,7 @@ export class SipAccountsService {
       password?: string | undefined;
       enabled?: boolean | undefined;
       userId?: string | null | undefined;
-    },
+    } & OutboundInput,
   ): Promise<SipAccount> {
     requirePermission(ctx.principal, 'config:manage');
     const before = await this.#load(ctx, id);
@@ -147,6 +168,15 @@ export class SipAccountsService {
       ...before,
       enabled: input.enabled === undefined ? before.enabled : input.enabled ? 1 : 0,
       user_id: input.userId === undefined ? before.user_id : input.userId,
+      class_of_service: input.classOfService ?? before.class_of_service,
+      max_concurrent_outbound:
+        input.maxConcurrentOutbound === undefined
+          ? before.max_concurrent_outbound
+          : input.maxConcurrentOutbound,
+      max_outbound_per_minute:
+        input.maxOutboundPerMinute === undefined
+          ? before.max_outbound_per_minute
+          : input.maxOutboundPerMinute,
       updated_at: now,
     };
     if (input.password) {

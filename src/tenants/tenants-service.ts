@@ -25,6 +25,23 @@ function operatesTenants(p: Principal, perm: 'tenants:read' | 'tenants:manage'):
   return p.actorType === 'system' || (p.tenantKind === 'platform' && p.permissions.has(perm));
 }
 
+/** Validates and normalises a deny list: international form only (`+…` or `00…`), deduplicated. */
+function denyPrefixes(input: string[]): string[] {
+  const out: string[] = [];
+  for (const p of input) {
+    const s = p.replace(/[\s\-.()]/g, '');
+    if (!/^(\+|00)[1-9][0-9]{0,14}$/.test(s)) {
+      throw new SwbError('SWB_VALIDATION', {
+        field: 'outboundDenyPrefixes',
+        reason: 'prefixes are written internationally: +<country code>… or 00<country code>…',
+      });
+    }
+    const e164 = s.startsWith('+') ? s : `+${s.slice(2)}`;
+    if (!out.includes(e164)) out.push(e164);
+  }
+  return out;
+}
+
 export function isValidTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -95,6 +112,9 @@ export class TenantsService {
       status: 'active',
       time_zone: tz,
       sip_domain: input.sipDomain?.toLowerCase() ?? null,
+      max_concurrent_outbound: null,
+      max_outbound_per_minute: null,
+      outbound_deny_prefixes: '[]',
       created_at: now,
       updated_at: now,
     };
@@ -164,7 +184,15 @@ export class TenantsService {
   async update(
     ctx: RequestContext,
     id: string,
-    patch: { name?: string; status?: 'active' | 'disabled'; timeZone?: string; sipDomain?: string | null },
+    patch: {
+      name?: string;
+      status?: 'active' | 'disabled';
+      timeZone?: string;
+      sipDomain?: string | null;
+      maxConcurrentOutbound?: number | null;
+      maxOutboundPerMinute?: number | null;
+      outboundDenyPrefixes?: string[];
+    },
   ): Promise<Tenant> {
     const p = ctx.principal;
     const platform = operatesTenants(p, 'tenants:manage');
@@ -172,7 +200,13 @@ export class TenantsService {
     if (!platform) {
       if (p.tenantId !== id) throw new SwbError('SWB_NOT_FOUND', { resource: 'Tenant' });
       requirePermission(p, 'config:manage');
-      if (patch.status !== undefined || patch.sipDomain !== undefined) {
+      // outbound limits cap what a tenant (or whoever took over its admin) can spend on calls
+      if (
+        patch.status !== undefined ||
+        patch.sipDomain !== undefined ||
+        patch.maxConcurrentOutbound !== undefined ||
+        patch.maxOutboundPerMinute !== undefined
+      ) {
         throw new SwbError('SWB_FORBIDDEN', { permission: 'tenants:manage' });
       }
     }
@@ -202,6 +236,19 @@ export class TenantsService {
         status: patch.status ?? before.status,
         time_zone: patch.timeZone ?? before.time_zone,
         sip_domain: patch.sipDomain === undefined ? before.sip_domain : patch.sipDomain,
+        max_concurrent_outbound:
+          patch.maxConcurrentOutbound === undefined
+            ? before.max_concurrent_outbound
+            : patch.maxConcurrentOutbound,
+        max_outbound_per_minute:
+          patch.maxOutboundPerMinute === undefined
+            ? before.max_outbound_per_minute
+            : patch.maxOutboundPerMinute,
+        // a deny list only narrows what phones may dial: the tenant admin may keep it too
+        outbound_deny_prefixes:
+          patch.outboundDenyPrefixes === undefined
+            ? before.outbound_deny_prefixes
+            : JSON.stringify(denyPrefixes(patch.outboundDenyPrefixes)),
         updated_at: now,
       };
       await repo.update(id, row);

@@ -8,6 +8,11 @@ export interface Tenant {
   status: 'active' | 'disabled';
   timeZone: string;
   sipDomain: string | null;
+  /** Outbound trunk-call limits of the whole tenant; null = config.outboundPolicy default. */
+  maxConcurrentOutbound: number | null;
+  maxOutboundPerMinute: number | null;
+  /** E.164 prefixes (`+8616…`, `+882`) no phone of the tenant may dial over a trunk. */
+  outboundDenyPrefixes: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -68,7 +73,8 @@ export interface AuditEntry {
   at: string;
   actorType: 'user' | 'api_key' | 'system';
   actorId: string | null;
-  action: 'create' | 'update' | 'delete';
+  /** `deny`: a refused attempt to exceed one's own rights (SWB_FORBIDDEN_ESCALATION), nothing changed. */
+  action: 'create' | 'update' | 'delete' | 'deny';
   resourceType: string;
   resourceId: string;
   before: unknown;

@@ -2,17 +2,15 @@ import { SwbError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import type { Page, PageRequest } from '../storage/page.js';
 import { ApiKeysRepo } from '../storage/repositories/api-keys-repo.js';
-import { OrgUnitsRepo } from '../storage/repositories/org-units-repo.js';
-import { RolesRepo } from '../storage/repositories/roles-repo.js';
 import { SessionsRepo } from '../storage/repositories/sessions-repo.js';
 import { toUser, type UserFilter, UsersRepo } from '../storage/repositories/users-repo.js';
 import type { UsersTable } from '../storage/schema.js';
 import { auditedTransaction, recordAudit } from './audit.js';
 import { type DataScope, dataScope, requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
+import { AccessGuard } from './escalation.js';
 import { clearLoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
-import type { Permission } from './permissions.js';
 import type { User } from './types.js';
 
 export interface CreateUserInput {
@@ -43,7 +41,11 @@ function inScope(scope: DataScope, row: UsersTable): boolean {
 }
 
 export class UsersService {
-  constructor(private readonly deps: TenantsDeps) {}
+  readonly #guard: AccessGuard;
+
+  constructor(private readonly deps: TenantsDeps) {
+    this.#guard = new AccessGuard(deps);
+  }
 
   async #load(ctx: RequestContext, id: string): Promise<UsersTable> {
     const row = await new UsersRepo(this.deps.db).byId(ctx.principal.tenantId, id);
@@ -67,35 +69,12 @@ export class UsersService {
     return new UsersRepo(this.deps.db).list(ctx.principal.tenantId, page, f);
   }
 
-  /** A principal may only hand out a role whose permissions it holds itself (no escalation). */
-  async #checkRole(ctx: RequestContext, roleId: string): Promise<void> {
-    const role = await new RolesRepo(this.deps.db).byId(ctx.principal.tenantId, roleId);
-    if (!role)
-      throw new SwbError('SWB_VALIDATION', { field: 'roleId', reason: 'no such role in this tenant' });
-    if (ctx.principal.actorType === 'system') return;
-    for (const perm of JSON.parse(role.permissions) as Permission[]) {
-      if (!ctx.principal.permissions.has(perm)) throw new SwbError('SWB_FORBIDDEN', { permission: perm });
-    }
-  }
-
-  async #checkOrgUnit(ctx: RequestContext, orgUnitId: string | null | undefined): Promise<void> {
-    if (!orgUnitId) return;
-    const unit = await new OrgUnitsRepo(this.deps.db).byId(ctx.principal.tenantId, orgUnitId);
-    if (!unit)
-      throw new SwbError('SWB_VALIDATION', { field: 'orgUnitId', reason: 'no such org unit in this tenant' });
-    const scope = await dataScope(this.deps.db, ctx.principal);
-    if (scope.kind === 'units' && !scope.unitIds.includes(orgUnitId)) {
-      throw new SwbError('SWB_VALIDATION', {
-        field: 'orgUnitId',
-        reason: 'outside your part of the organisation',
-      });
-    }
-  }
-
   async create(ctx: RequestContext, input: CreateUserInput): Promise<User> {
     requirePermission(ctx.principal, 'users:manage');
-    await this.#checkRole(ctx, input.roleId);
-    await this.#checkOrgUnit(ctx, input.orgUnitId);
+    // the new user gets at most your rights and lands inside your part of the organisation
+    const target = { resourceType: 'user', resourceId: input.username } as const;
+    await this.#guard.grantRole(ctx, 'user.create', input.roleId, target);
+    await this.#guard.placeUser(ctx, 'user.create', input.orgUnitId ?? null, target);
     const { clock } = this.deps;
     const tenantId = ctx.principal.tenantId;
     const now = clock.now();
@@ -138,9 +117,15 @@ export class UsersService {
       self &&
       Object.keys(input).every((k) => k === 'password' || k === 'currentPassword' || k === 'displayName');
     if (!onlyOwnPassword) requirePermission(ctx.principal, 'users:manage');
-    if (input.roleId) await this.#checkRole(ctx, input.roleId);
-    if (input.orgUnitId) await this.#checkOrgUnit(ctx, input.orgUnitId);
     const before = await this.#load(ctx, id);
+    if (!onlyOwnPassword) {
+      // password, status, unlock, role and unit of someone who holds more than you: refused
+      const target = { resourceType: 'user', resourceId: id } as const;
+      await this.#guard.actOnUser(ctx, 'user.update', before);
+      if (input.roleId !== undefined) await this.#guard.grantRole(ctx, 'user.update', input.roleId, target);
+      if (input.orgUnitId !== undefined && input.orgUnitId !== before.org_unit_id)
+        await this.#guard.placeUser(ctx, 'user.update', input.orgUnitId, target);
+    }
     if (self && input.password !== undefined) {
       const ok =
         input.currentPassword !== undefined &&
@@ -197,6 +182,7 @@ export class UsersService {
       throw new SwbError('SWB_VALIDATION', { field: 'id', reason: 'you cannot delete your own account' });
     }
     const before = await this.#load(ctx, id);
+    await this.#guard.actOnUser(ctx, 'user.delete', before);
     const now = this.deps.clock.now();
     await auditedTransaction(this.deps, async (trx) => {
       await new SessionsRepo(trx).deleteForUser(ctx.principal.tenantId, id);

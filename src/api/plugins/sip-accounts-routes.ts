@@ -6,6 +6,24 @@ import { errorResponses, Id, IdParams, PageOf, PageQuery, Search, Timestamp } fr
 
 const SipUsername = T.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._+-]+$' });
 const SipPassword = T.String({ minLength: 8, maxLength: 128 });
+const ClassOfServiceSchema = T.Union(
+  [T.Literal('internal'), T.Literal('national'), T.Literal('international')],
+  {
+    description:
+      'Outside numbers the phone may dial over the trunk: internal (none but emergency), national (the trunk country), international (all)',
+  },
+);
+const MaxConcurrent = T.Union([T.Integer({ minimum: 0, maximum: 1000 }), T.Null()], {
+  description: 'Concurrent outbound trunk calls; null = config.outboundPolicy default; 0 = none',
+});
+const MaxPerMinute = T.Union([T.Integer({ minimum: 0, maximum: 10000 }), T.Null()], {
+  description: 'Outbound trunk calls per sliding minute; null = config.outboundPolicy default; 0 = none',
+});
+const OutboundFields = {
+  classOfService: T.Optional(ClassOfServiceSchema),
+  maxConcurrentOutbound: T.Optional(MaxConcurrent),
+  maxOutboundPerMinute: T.Optional(MaxPerMinute),
+};
 
 const SipAccountSchema = T.Object(
   {
@@ -16,6 +34,9 @@ const SipAccountSchema = T.Object(
     domain: T.String(),
     enabled: T.Boolean(),
     usable: T.Boolean({ description: 'false when the tenant SIP domain changed since the password was set' }),
+    classOfService: ClassOfServiceSchema,
+    maxConcurrentOutbound: MaxConcurrent,
+    maxOutboundPerMinute: MaxPerMinute,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -58,7 +79,7 @@ export function sipAccountsRoutes(app: FastifyInstance, svc: SipAccountsService)
         tags,
         summary: 'Create a SIP account; the password is stored only as digest HA1s',
         body: T.Object(
-          { username: SipUsername, password: SipPassword, userId: T.Optional(Id) },
+          { username: SipUsername, password: SipPassword, userId: T.Optional(Id), ...OutboundFields },
           { additionalProperties: false },
         ),
         response: { 201: SipAccountSchema, ...errorResponses },
@@ -71,13 +92,15 @@ export function sipAccountsRoutes(app: FastifyInstance, svc: SipAccountsService)
     {
       schema: {
         tags,
-        summary: 'Set the password, enable/disable, or link to a user',
+        summary:
+          'Set the password, enable/disable, link to a user, or set the class of service and outbound limits',
         params: IdParams,
         body: T.Object(
           {
             password: T.Optional(SipPassword),
             enabled: T.Optional(T.Boolean()),
             userId: T.Optional(T.Union([Id, T.Null()])),
+            ...OutboundFields,
           },
           { additionalProperties: false, minProperties: 1 },
         ),

@@ -6,6 +6,15 @@ const Slug = T.String({ minLength: 2, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-
 const Domain = T.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.-]+$' });
 const TimeZone = T.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Asia/Shanghai' });
 
+const TenantMaxConcurrent = T.Union([T.Integer({ minimum: 0, maximum: 10000 }), T.Null()], {
+  description:
+    "Concurrent outbound trunk calls of all the tenant's phones; null = config.outboundPolicy default. Set by the platform operator",
+});
+const TenantMaxPerMinute = T.Union([T.Integer({ minimum: 0, maximum: 100000 }), T.Null()], {
+  description:
+    "Outbound trunk calls per sliding minute of all the tenant's phones; null = config.outboundPolicy default. Set by the platform operator",
+});
+
 export const TenantSchema = T.Object(
   {
     id: Id,
@@ -15,6 +24,11 @@ export const TenantSchema = T.Object(
     status: T.Union([T.Literal('active'), T.Literal('disabled')]),
     timeZone: T.String(),
     sipDomain: T.Union([T.String(), T.Null()]),
+    maxConcurrentOutbound: TenantMaxConcurrent,
+    maxOutboundPerMinute: TenantMaxPerMinute,
+    outboundDenyPrefixes: T.Array(T.String(), {
+      description: 'E.164 prefixes no phone of the tenant may dial over a trunk (premium-rate, satellite…)',
+    }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -43,6 +57,14 @@ export const UpdateTenantBody = T.Object(
     status: T.Optional(T.Union([T.Literal('active'), T.Literal('disabled')])),
     timeZone: T.Optional(TimeZone),
     sipDomain: T.Optional(T.Union([Domain, T.Null()])),
+    maxConcurrentOutbound: T.Optional(TenantMaxConcurrent),
+    maxOutboundPerMinute: T.Optional(TenantMaxPerMinute),
+    outboundDenyPrefixes: T.Optional(
+      T.Array(T.String({ minLength: 2, maxLength: 24 }), {
+        maxItems: 200,
+        description: 'Replaces the deny list; +<cc>… or 00<cc>… (tenant admin or platform operator)',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -203,7 +225,9 @@ export const AuditEntrySchema = T.Object(
     at: Timestamp,
     actorType: T.Union([T.Literal('user'), T.Literal('api_key'), T.Literal('system')]),
     actorId: T.Union([T.String(), T.Null()]),
-    action: T.Union([T.Literal('create'), T.Literal('update'), T.Literal('delete')]),
+    action: T.Union([T.Literal('create'), T.Literal('update'), T.Literal('delete'), T.Literal('deny')], {
+      description: 'deny: a refused privilege escalation (nothing changed)',
+    }),
     resourceType: T.String(),
     resourceId: T.String(),
     before: T.Unknown(),

@@ -68,6 +68,7 @@ export function newCounters(): EndpointCounters {
     droppedWrongPt: 0,
     rtcpIn: 0,
     rtcpOut: 0,
+    connectDeclined: 0,
   };
 }
 

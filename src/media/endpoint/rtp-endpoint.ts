@@ -7,6 +7,16 @@
  * (recorder, DTMF) and hand the same Buffer to the sink (a bridge), which re-stamps it in place
  * and sends it out of the other leg. After latching, the socket is connected to the latched
  * source, so the kernel filters other senders and sends take the connected fast path.
+ *
+ * Except when that would move the socket's local address. A socket bound to the wildcard takes,
+ * on connect(), the local address of the route back to the source; from then on the kernel
+ * delivers it only packets addressed to that one. On a host with several addresses the peer
+ * sends to the address our SDP announced, which need not be the one the route back leaves from
+ * (a VPN, a second interface, 127.0.0.1 vs 127.0.0.2): connecting would drop all its audio after
+ * the first 200 ms. So with a wildcard bind we first ask the kernel which local address it would
+ * pick (a throwaway socket connected to the source) and connect only when that is the announced
+ * address; otherwise the endpoint stays unconnected (sources are still filtered here, sends carry
+ * the address).
  */
 import dgram from 'node:dgram';
 import { SwbError } from '../../kernel/errors.js';
@@ -43,6 +53,10 @@ export class RtpEndpoint extends MediaLeg {
   #latchedAddress = '';
   #latchedPort = 0;
   #connected = false;
+  /** The latched source would move our local address off the announced one: stay unconnected. */
+  #declined = false;
+  #bindAddress = '';
+  #announcedAddress = '';
   /** The source latched before the last setRemote that moved the far end (ignored for latching). */
   #staleAddress = '';
   #stalePort = 0;
@@ -59,8 +73,11 @@ export class RtpEndpoint extends MediaLeg {
     this.rtcp = new RtcpSession(this, opts.rtcpIntervalMs ?? 5000);
   }
 
-  /** Binds RTP on `rtpPort` and RTCP on `rtpPort + 1`; throws SWB_MEDIA_PORT_IN_USE if either fails. */
-  async open(bindAddress: string, rtpPort: number): Promise<void> {
+  /**
+   * Binds RTP on `rtpPort` and RTCP on `rtpPort + 1`; throws SWB_MEDIA_PORT_IN_USE if either fails.
+   * `announcedAddress` is the address our SDP gives peers (where their packets arrive).
+   */
+  async open(bindAddress: string, rtpPort: number, announcedAddress = ''): Promise<void> {
     const rtp = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 18 } as dgram.SocketOptions);
     const rtcp = dgram.createSocket('udp4');
     try {
@@ -74,6 +91,8 @@ export class RtpEndpoint extends MediaLeg {
     this.#rtp = rtp;
     this.#rtcp = rtcp;
     this.rtpPort = rtpPort;
+    this.#bindAddress = bindAddress;
+    this.#announcedAddress = announcedAddress;
     rtp.on('message', (buf, rinfo) => this.#onRtp(buf, rinfo));
     rtcp.on('message', (buf, rinfo) => this.#onRtcp(buf, rinfo));
     // ICMP errors on connected sockets surface as 'error' events: never crash
@@ -96,6 +115,7 @@ export class RtpEndpoint extends MediaLeg {
     this.#latchedAddress = '';
     this.#latchedPort = 0;
     this.#ssrcIn = -1;
+    this.#declined = false;
     if (this.#connected) {
       this.#connected = false;
       try {
@@ -142,6 +162,7 @@ export class RtpEndpoint extends MediaLeg {
       // stray first packet (a late one from the old peer, say); behind a NAT it never shows up
       if (
         !this.#connected &&
+        !this.#declined &&
         !this.#connecting &&
         rinfo.port === this.#sdpPort &&
         rinfo.address === this.#sdpAddress
@@ -164,7 +185,9 @@ export class RtpEndpoint extends MediaLeg {
     const now = this.#opts.now();
     this.#lastRtpMs = now;
     this.#timedOut = false;
-    if (!this.#connected && now - this.#latchedAtMs >= LATCH_CONFIRM_MS) this.#connectToLatched();
+    if (!this.#connected && !this.#declined && now - this.#latchedAtMs >= LATCH_CONFIRM_MS) {
+      this.#connectToLatched();
+    }
     this.accept(buf, len, now);
   }
 
@@ -172,35 +195,78 @@ export class RtpEndpoint extends MediaLeg {
     this.#latchedAddress = address;
     this.#latchedPort = port;
     this.#ssrcIn = ssrc;
+    this.#declined = false;
     this.#latchedAtMs = this.#opts.now();
     this.recv.reset();
     this.emit('endpoint-latched', { address, port, ssrc });
   }
 
   /**
-   * Connects the socket to the latched source. A re-INVITE can unlatch while a connect is in
-   * flight: the callback then disconnects (a socket connected to the old peer would refuse sends
-   * to the new one) and connects again if a new source has latched meanwhile.
+   * Connects the socket to the latched source (when that keeps the announced local address). A
+   * re-INVITE can unlatch while a connect is in flight: the callback then disconnects (a socket
+   * connected to the old peer would refuse sends to the new one) and connects again if a new
+   * source has latched meanwhile.
    */
   #connectToLatched(): void {
     const sock = this.#rtp;
     if (!sock || this.#connecting || this.#connected || this.#latchedPort === 0) return;
     const port = this.#latchedPort;
     const address = this.#latchedAddress;
+    const stillLatched = () => this.#latchedPort === port && this.#latchedAddress === address;
     this.#connecting = true;
-    sock.connect(port, address, (err?: Error) => {
-      this.#connecting = false;
-      if (err || this.closed) return;
-      if (this.#latchedPort === port && this.#latchedAddress === address) {
-        this.#connected = true;
+    void this.#keepsLocalAddress(address, port).then((keeps) => {
+      if (this.closed) return;
+      if (!stillLatched()) {
+        this.#connecting = false;
+        this.#connectToLatched();
         return;
       }
-      try {
-        sock.disconnect();
-      } catch {
-        // already disconnected
+      if (!keeps) {
+        this.#connecting = false;
+        this.#declined = true;
+        this.counters.connectDeclined++;
+        return;
       }
-      this.#connectToLatched();
+      sock.connect(port, address, (err?: Error) => {
+        this.#connecting = false;
+        if (err || this.closed) return;
+        if (stillLatched()) {
+          this.#connected = true;
+          return;
+        }
+        try {
+          sock.disconnect();
+        } catch {
+          // already disconnected
+        }
+        this.#connectToLatched();
+      });
+    });
+  }
+
+  /**
+   * Whether connecting to `address:port` leaves the socket's local address where peers send.
+   * A socket bound to one address keeps it; one bound to the wildcard would take the source
+   * address of the route back, which a throwaway socket connected the same way reveals.
+   */
+  #keepsLocalAddress(address: string, port: number): Promise<boolean> {
+    const wildcard = this.#bindAddress === '0.0.0.0' || this.#bindAddress === '::';
+    if (!wildcard || !this.#announcedAddress) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const probe = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
+      const done = (keeps: boolean) => {
+        try {
+          probe.close();
+        } catch {
+          // closed already
+        }
+        resolve(keeps);
+      };
+      probe.on('error', () => done(false));
+      probe.connect(port, address, (err?: Error) => {
+        if (err) done(false);
+        else done(probe.address().address === this.#announcedAddress);
+      });
     });
   }
 

@@ -113,7 +113,7 @@ export class WorkerRuntime {
           });
         } else {
           const rtp = new RtpEndpoint({ ...common, rtcpIntervalMs: this.#opts.rtcpIntervalMs ?? 5000 });
-          await rtp.open(req.body.bindAddress, req.body.rtpPort);
+          await rtp.open(req.body.bindAddress, req.body.rtpPort, req.body.announcedAddress);
           ep = rtp;
         }
         this.endpoints.set(t, ep);

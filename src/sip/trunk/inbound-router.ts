@@ -57,8 +57,22 @@ export type OutboundTrunkRouting = (
       from: string;
       headers: { name: string; value: string }[];
       number: string;
+      destination: 'emergency' | 'national' | 'international';
     }
   | undefined;
+
+/**
+ * Whether a phone may place this trunk call (class of service, per-account and per-tenant
+ * limits; structurally OutboundPolicy.admit). Asked before any trunk leg is created.
+ */
+export type OutboundAdmission = (call: {
+  tenantId: string;
+  /** The digest-authenticated SIP username (identity.assertedUser), never the From. */
+  account: string | undefined;
+  number: string;
+  destination: 'emergency' | 'national' | 'international';
+  source: { remoteAddress: string; remotePort: number };
+}) => Promise<{ ok: true; release: () => void } | { ok: false; status: number; reason: string }>;
 
 export interface InboundRouterOptions {
   b2bua: B2bua;
@@ -74,6 +88,8 @@ export interface InboundRouterOptions {
   isTrunkIdentity?: (identity: Record<string, unknown>) => boolean;
   /** Phones calling outside numbers go out over a trunk (when given). */
   outbound?: OutboundTrunkRouting;
+  /** Toll-fraud policy for those calls; without it every planned call goes out. */
+  admitOutbound?: OutboundAdmission;
   noAnswerMs?: number;
   /** Told of every bridge the router creates (the composition root joins their media). */
   onBridge?: (bridge: Bridge) => void;
@@ -219,8 +235,31 @@ export function attachInboundRouter(opts: InboundRouterOptions): () => void {
       leg.reject(404);
       return;
     }
-    const release = limiter.acquire(plan.trunkId, plan.maxConcurrentCalls);
-    if (!release) {
+    let releasePolicy = () => {};
+    if (opts.admitOutbound) {
+      // the account is who authenticated, never who the From claims to be
+      const asserted = leg.identity?.assertedUser;
+      const d = await opts.admitOutbound({
+        tenantId: tenant,
+        account: typeof asserted === 'string' ? asserted : undefined,
+        number: plan.number,
+        destination: plan.destination,
+        source: { remoteAddress: leg.source.remoteAddress, remotePort: leg.source.remotePort },
+      });
+      if (!d.ok) {
+        leg.reject(d.status);
+        return;
+      }
+      releasePolicy = d.release;
+      // the caller may have cancelled while the policy looked the account up
+      if (leg.state !== 'calling' && leg.state !== 'early') {
+        releasePolicy();
+        return;
+      }
+    }
+    const trunkRelease = limiter.acquire(plan.trunkId, plan.maxConcurrentCalls);
+    if (!trunkRelease) {
+      releasePolicy();
       logger.warn(
         { trunkId: plan.trunkId, max: plan.maxConcurrentCalls },
         'trunk at its concurrent-call limit',
@@ -228,6 +267,10 @@ export function attachInboundRouter(opts: InboundRouterOptions): () => void {
       leg.reject(503);
       return;
     }
+    const release = () => {
+      trunkRelease();
+      releasePolicy();
+    };
     leg.on('ended', release);
     bridgeTo(leg, plan.uri, plan.target, `<sip:${plan.number}@${plan.target.host}>`, {
       from: plan.from,

@@ -170,7 +170,23 @@ export class NumbersRepo {
     if (wanted.length === 0) return [];
     let qb = this.db.selectFrom('numbers').selectAll().where('number', 'in', wanted);
     if (tenantId !== undefined) qb = qb.where('tenant_id', '=', tenantId);
-    const rows = await qb.execute();
+    return this.#toPlan(await qb.execute());
+  }
+
+  /** The same by id, within one tenant (a 400 number's access numbers). */
+  async planNumbersByIds(tenantId: string, ids: string[]): Promise<PlanNumber[]> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('numbers')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', wanted)
+      .execute();
+    return this.#toPlan(rows);
+  }
+
+  async #toPlan(rows: NumbersTable[]): Promise<PlanNumber[]> {
     const out: PlanNumber[] = [];
     for (const r of rows) {
       const access = await this.accessIds(r.tenant_id, [r.id]);

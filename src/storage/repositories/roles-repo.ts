@@ -69,6 +69,32 @@ export class RolesRepo {
     await this.db.deleteFrom('roles').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
   }
 
+  /**
+   * Holders of a role that lie outside a part of the organisation: users not in `unitIds`
+   * (users without a unit count as outside) and unrevoked API keys (which belong to no unit).
+   */
+  async holdersOutside(tenantId: string, id: string, unitIds: readonly string[]): Promise<number> {
+    let users = this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('role_id', '=', id);
+    if (unitIds.length > 0) {
+      users = users.where((eb) =>
+        eb.or([eb('org_unit_id', 'is', null), eb('org_unit_id', 'not in', [...unitIds])]),
+      );
+    }
+    const u = await users.executeTakeFirst();
+    const k = await this.db
+      .selectFrom('api_keys')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('role_id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(u?.n ?? 0) + Number(k?.n ?? 0);
+  }
+
   async usage(tenantId: string, id: string): Promise<number> {
     const u = await this.db
       .selectFrom('users')

@@ -12,6 +12,9 @@ export function toTenant(r: TenantsTable): Tenant {
     status: r.status,
     timeZone: r.time_zone,
     sipDomain: r.sip_domain,
+    maxConcurrentOutbound: r.max_concurrent_outbound,
+    maxOutboundPerMinute: r.max_outbound_per_minute,
+    outboundDenyPrefixes: JSON.parse(r.outbound_deny_prefixes) as string[],
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
   };

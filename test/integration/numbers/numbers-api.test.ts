@@ -374,6 +374,18 @@ for (const engine of ENGINES) {
       );
     });
 
+    it('the demo 400 number delivered directly routes like its access number (route-test)', async () => {
+      const test = async (at: string) =>
+        ok('POST', '/api/v1/numbers/route-test', { calledNumber: '400-555-0100', at }, 200);
+      const open = await test('2026-11-23T02:00:00Z'); // Monday 10:00 Shanghai
+      assert.equal(open.entryPoint, 'user:1001');
+      assert.equal(open.reason, 'access-number-rule');
+      assert.equal(open.servedNumber, '+864005550100');
+      const night = await test('2026-11-23T14:00:00Z'); // Monday 22:00 Shanghai
+      assert.equal(night.entryPoint, 'user:1002');
+      assert.equal(night.reason, 'access-number-default');
+    });
+
     it('an agent without config:manage gets 403', async () => {
       const agent = await login(t.app, 'demo', '1001');
       const r = await t.app.inject({ method: 'GET', url: '/api/v1/numbers', headers: { cookie: agent } });

@@ -20,7 +20,18 @@ for (const engine of ENGINES) {
 
     before(async () => {
       t = await testApp(engine);
-      trunking = await prepareTrunking({ db: t.db.kysely, clock: t.clock, logger: silentLogger, bus: t.bus });
+      trunking = await prepareTrunking({
+        db: t.db.kysely,
+        clock: t.clock,
+        logger: silentLogger,
+        bus: t.bus,
+        outboundLimits: {
+          accountMaxConcurrent: 2,
+          accountMaxPerMinute: 10,
+          tenantMaxConcurrent: 20,
+          tenantMaxPerMinute: 60,
+        },
+      });
       admin = await login(t.app, 'demo', 'admin');
       const me = json<{ tenantId: string }>(
         await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: admin } }),

@@ -37,8 +37,28 @@ describe('planOutbound()', () => {
     assert.equal(p.uri, 'sip:+8613800138000@198.51.100.7:5060;user=phone');
     assert.deepEqual(p.target, { transport: 'udp', host: '198.51.100.7', port: 5060 });
     assert.equal(p.from, '<sip:+861055500100@carrier.example>');
-    assert.deepEqual(p.headers, []);
+    // the tenant's number is asserted toward the carrier (RFC 3325), never the phone's own
+    assert.deepEqual(p.headers, [
+      { name: 'P-Asserted-Identity', value: '<sip:+861055500100@carrier.example>' },
+    ]);
     assert.equal(p.number, '+8613800138000');
+    assert.equal(p.destination, 'national');
+  });
+  it('international numbers are classified as such; emergency codes go out as dialled', () => {
+    assert.equal(planOutbound(trunk({ id: 't' }), '00447700900123')?.destination, 'international');
+    assert.equal(planOutbound(trunk({ id: 't' }), '+8613800138000')?.destination, 'national');
+    const e = planOutbound(trunk({ id: 't' }), '110')!;
+    assert.equal(e.destination, 'emergency');
+    assert.equal(e.number, '110');
+    assert.equal(e.uri, 'sip:110@198.51.100.7:5060');
+    assert.equal(planOutbound(trunk({ id: 't', country_code: '44' }), '999')?.destination, 'emergency');
+    // 911 is no emergency code in China: not a number at all there
+    assert.equal(planOutbound(trunk({ id: 't' }), '911'), undefined);
+  });
+  it('no caller ID on the trunk: anonymous From and no P-Asserted-Identity', () => {
+    const p = planOutbound(trunk({ id: 't', caller_id: null }), '13800138000')!;
+    assert.equal(p.from, '<sip:anonymous@198.51.100.7>');
+    assert.deepEqual(p.headers, []);
   });
   it('restricted presentation: anonymous From, P-Asserted-Identity and Privacy: id (RFC 3325)', () => {
     const p = planOutbound(

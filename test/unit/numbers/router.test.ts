@@ -313,6 +313,63 @@ describe('route(): 400 numbers over access numbers (behaviour 8)', () => {
     assert.equal(d.entryPoint, 'queue:b');
   });
 
+  it('a bound 400 number delivered directly without rules or default routes like its first access number', () => {
+    const second = num({ id: 'num_acc2', number: '+861077770000', kind: 'access', entryPoint: 'user:1003' });
+    const both = { ...bare400, accessNumberIds: ['num_acc', 'num_acc2'] };
+    const p = planOf([access, second, both]);
+    const d = route({ calledNumber: bare400.number, now, timeZone: 'Asia/Shanghai', plan: p });
+    assert.equal(d.entryPoint, 'user:1001');
+    assert.equal(d.reason, 'access-number-default');
+    assert.equal(d.calledNumberId, 'num_bare');
+    assert.equal(d.servedNumberId, 'num_bare');
+    assert.ok(d.trace.some((t) => t.includes('first access number +861088880000')));
+    // the binding order is the choice: the other order leads with the other access number
+    const flipped = planOf([access, second, { ...both, accessNumberIds: ['num_acc2', 'num_acc'] }]);
+    const f = route({ calledNumber: bare400.number, now, timeZone: 'Asia/Shanghai', plan: flipped });
+    assert.equal(f.entryPoint, 'user:1003');
+  });
+
+  it("a directly delivered 400 number follows its access number's rules (time of day)", () => {
+    const ruled = num({ ...access, entryPoint: 'user:1002', rules: [BUSINESS] });
+    const p = planOf([ruled, bare400]);
+    const open = route({ calledNumber: bare400.number, now, timeZone: 'Asia/Shanghai', plan: p });
+    assert.equal(open.entryPoint, 'user:1001');
+    assert.equal(open.reason, 'access-number-rule');
+    assert.equal(open.ruleId, 'rul_business');
+    const sunday = at('2026-11-22T03:00:00Z');
+    const closed = route({ calledNumber: bare400.number, now: sunday, timeZone: 'Asia/Shanghai', plan: p });
+    assert.equal(closed.entryPoint, 'user:1002');
+  });
+
+  it("a directly delivered 400 number's own rules and default still win over the access number", () => {
+    const d = route({ calledNumber: a400.number, now, timeZone: 'Asia/Shanghai', plan });
+    assert.equal(d.entryPoint, 'ivr:a');
+    assert.equal(d.reason, 'default');
+  });
+
+  it('a directly delivered 400 number is not routed by a disabled, missing or foreign access number', () => {
+    const off = planOf([{ ...access, enabled: false }, bare400]);
+    const d = route({ calledNumber: bare400.number, now, timeZone: 'UTC', plan: off });
+    assert.equal(d.reason, 'no-match');
+    assert.equal(d.entryPoint, null);
+    const missing = planOf([bare400]);
+    assert.equal(
+      route({ calledNumber: bare400.number, now, timeZone: 'UTC', plan: missing }).reason,
+      'no-match',
+    );
+    const theirs = planOf([{ ...access, tenantId: 'ten_b' }, bare400]);
+    assert.equal(
+      route({ calledNumber: bare400.number, now, timeZone: 'UTC', plan: theirs }).reason,
+      'no-match',
+    );
+  });
+
+  it('an unbound 400 number without rules or default is no-match', () => {
+    const lone = num({ id: 'num_lone', number: '+864003333333', kind: '400' });
+    const d = route({ calledNumber: lone.number, now, timeZone: 'UTC', plan: planOf([lone]) });
+    assert.equal(d.reason, 'no-match');
+  });
+
   it('a 400 number bound to a DID (not kind access) is served over that DID too', () => {
     const did = num({ id: 'num_did2', number: '+861066660000', kind: 'did', entryPoint: 'user:1003' });
     const on = num({
