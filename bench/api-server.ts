@@ -14,6 +14,8 @@ const config = loadConfig({
     sip: { enabled: false },
     storage: { dataDir, databaseUrl: process.env.BENCH_DB_URL ?? '' },
     log: { level: 'silent' },
+    // BENCH_SCRYPT_COST lowers the hash cost so the login path's own cost (counters) shows
+    ...(process.env.BENCH_SCRYPT_COST ? { auth: { scryptCost: Number(process.env.BENCH_SCRYPT_COST) } } : {}),
   },
 });
 const server = await createServer(config, { logger: silentLogger });

@@ -20,8 +20,8 @@ import { RolesService } from '../tenants/roles-service.js';
 import { SipAccountsService } from '../tenants/sip-accounts-service.js';
 import { TenantsService } from '../tenants/tenants-service.js';
 import { UsersService } from '../tenants/users-service.js';
-import { installAuthentication } from './authn.js';
-import { installErrorHandling } from './error-handler.js';
+import { installAuthentication, markPublic } from './authn.js';
+import { frameworkErrors, installErrorHandling } from './error-handler.js';
 import { installMetrics } from './metrics.js';
 import { apiKeysRoutes } from './plugins/api-keys-routes.js';
 import { auditRoutes } from './plugins/audit-routes.js';
@@ -66,6 +66,8 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
       return typeof h === 'string' && REQUEST_ID_RE.test(h) ? h : newId('request');
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // errors the router raises before any hook (an undecodable URL such as overlong UTF-8)
+    frameworkErrors: frameworkErrors(config.http.bodyLimitBytes),
   }) as unknown as FastifyInstance;
 
   installValidation(app);
@@ -96,6 +98,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
     },
   });
   app.addSchema(ErrorBody);
+  markPublic(app, ['/api/v1/docs']); // before the docs plugin registers its routes
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs', uiConfig: { docExpansion: 'list' } });
 
   installMetrics(app);

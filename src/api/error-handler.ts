@@ -31,6 +31,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'SWB_BODY_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'SWB_UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'SWB_VALIDATION',
+  FST_ERR_BAD_URL: 'SWB_BAD_URL',
 };
 
 /** Maps anything thrown in a request to one SwbError: the single HTTP mapping point. */
@@ -55,12 +56,27 @@ export function toSwbError(err: FastifyError | Error, bodyLimit: number): SwbErr
   return new SwbError('SWB_INTERNAL', {}, { cause: err });
 }
 
+/**
+ * Fastify's `frameworkErrors` option: errors raised while routing (before hooks and the error
+ * handler), answered in our format with a stable code instead of Fastify's own body.
+ */
+export function frameworkErrors(bodyLimit: number) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+    const e = toSwbError(err, bodyLimit);
+    req.log.info({ code: e.code, url: req.url.slice(0, 200) }, e.message);
+    void reply.status(e.httpStatus).send(e.toJSON());
+  };
+}
+
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const e = toSwbError(err, bodyLimit);
     if (e.code === 'SWB_INTERNAL') req.log.error({ err }, 'unhandled error');
     else req.log.info({ code: e.code }, e.message);
-    if (e.code === 'SWB_ACCOUNT_LOCKED' && typeof e.details?.retryAfterSeconds === 'number') {
+    if (
+      (e.code === 'SWB_ACCOUNT_LOCKED' || e.code === 'SWB_RATE_LIMITED') &&
+      typeof e.details?.retryAfterSeconds === 'number'
+    ) {
       reply.header('retry-after', String(e.details.retryAfterSeconds));
     }
     const body = e.toJSON();

@@ -83,9 +83,41 @@ export const ConfigSchema = T.Object(
           default: false,
           description: 'Set Secure on cookies (enable behind HTTPS)',
         }),
-        maxFailedLogins: T.Integer({ minimum: 1, default: 5 }),
-        lockoutSeconds: T.Integer({ minimum: 1, default: 900 }),
-        failureWindowSeconds: T.Integer({ minimum: 1, default: 900 }),
+        maxFailedLogins: T.Integer({
+          minimum: 1,
+          default: 5,
+          description:
+            'Password attempts for one account from one source address per window; more get 429 (never a hard lock)',
+        }),
+        failureWindowSeconds: T.Integer({
+          minimum: 1,
+          default: 900,
+          description: 'Window of every login-attempt counter (account+address, account, address)',
+        }),
+        lockoutSeconds: T.Integer({
+          minimum: 1,
+          default: 14400,
+          description:
+            'Longest back-off of one account from one address: its window doubles after each window it overran, up to this',
+        }),
+        accountMaxFailures: T.Integer({
+          minimum: 1,
+          default: 20,
+          description:
+            'Attempts per window for one account from all addresses not known-good for it (ASVS 2.2.1: under 100 an hour)',
+        }),
+        sourceMaxFailures: T.Integer({
+          minimum: 1,
+          default: 100,
+          description:
+            'Login attempts per window from one address across accounts (spraying); in-flight logins count, so leave room for a NAT',
+        }),
+        knownSourceDays: T.Integer({
+          minimum: 0,
+          default: 30,
+          description:
+            'An address that logged in to an account stays known-good for it this long: exempt from the account ceiling',
+        }),
         scryptCost: T.Integer({ minimum: 1024, default: 32768, description: 'scrypt N (power of two)' }),
       },
       { default: {}, additionalProperties: false },

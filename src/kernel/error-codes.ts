@@ -34,6 +34,11 @@ export const ERROR_CODES = {
   SWB_INVALID_ID: { http: 400, severity: 'info', message: 'Invalid identifier: {id}' },
   SWB_NOT_FOUND: { http: 404, sip: 404, severity: 'info', message: '{resource} not found' },
   SWB_ROUTE_NOT_FOUND: { http: 404, severity: 'info', message: 'Route {method} {url} not found' },
+  SWB_BAD_URL: {
+    http: 400,
+    severity: 'info',
+    message: 'Malformed request URL (invalid percent-encoding or UTF-8)',
+  },
   SWB_CONFLICT: { http: 409, severity: 'info', message: '{resource} already exists' },
   SWB_RATE_LIMITED: { http: 429, sip: 503, severity: 'warn', message: 'Too many requests' },
 

@@ -82,6 +82,22 @@ export interface ApiKeysTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** The user the key belongs to (a key minted by a key: that key's owner); null = tenant-level. */
+  owner_user_id: string | null;
+  /** After this instant the key is refused; null = no expiry. */
+  expires_at: number | null;
+}
+
+/** One atomic login-attempt counter (see migration 006 and src/tenants/login-throttle.ts). */
+export interface LoginThrottleTable {
+  key: string;
+  kind: 'pair' | 'account' | 'source';
+  account: string | null;
+  count: number;
+  window_start: number;
+  window_ms: number;
+  known_until: number;
+  updated_at: number;
 }
 
 export interface AuditLogTable {
@@ -224,6 +240,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
+  login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   sip_accounts: SipAccountsTable;
   sip_registrations: SipRegistrationsTable;

@@ -10,6 +10,8 @@ import type { RequestContext, TenantsDeps } from './context.js';
 import { AccessGuard } from './escalation.js';
 import type { ApiKey } from './types.js';
 
+const MAX_KEY_LIFETIME_MS = 10 * 365.25 * 86_400_000;
+
 export class ApiKeysService {
   readonly #guard: AccessGuard;
 
@@ -32,7 +34,7 @@ export class ApiKeysService {
   /** Returns the key once, in clear; only its hash is stored. */
   async create(
     ctx: RequestContext,
-    input: { name: string; roleId: string },
+    input: { name: string; roleId: string; expiresAt?: string | undefined },
   ): Promise<ApiKey & { key: string }> {
     requirePermission(ctx.principal, 'api_keys:manage');
     const tenantId = ctx.principal.tenantId;
@@ -42,6 +44,7 @@ export class ApiKeysService {
       resourceId: input.name,
     });
     const now = this.deps.clock.now();
+    const { owner, expiresAt } = await this.#ownerAndExpiry(ctx, input.expiresAt, now);
     const secret = newSecret(32);
     const row: ApiKeysTable = {
       id: newId('apiKey'),
@@ -53,6 +56,8 @@ export class ApiKeysService {
       created_at: now,
       last_used_at: null,
       revoked_at: null,
+      owner_user_id: owner,
+      expires_at: expiresAt,
     };
     await auditedTransaction(this.deps, async (trx) => {
       await new ApiKeysRepo(trx).insert(row);
@@ -65,6 +70,40 @@ export class ApiKeysService {
       });
     });
     return { ...toApiKey(row), key: formatApiKey(row.id, secret) };
+  }
+
+  /**
+   * Who owns a new key and when it expires. A person's key is theirs; a key minted by a key
+   * belongs to that key's owner and expires no later than it (else an expiring key could mint
+   * itself an immortal successor). A system-made key (the demo seed) is tenant-level: no owner.
+   */
+  async #ownerAndExpiry(
+    ctx: RequestContext,
+    requested: string | undefined,
+    now: number,
+  ): Promise<{ owner: string | null; expiresAt: number | null }> {
+    let expiresAt: number | null = null;
+    if (requested !== undefined) {
+      expiresAt = Date.parse(requested);
+      if (!Number.isFinite(expiresAt) || expiresAt <= now)
+        throw new SwbError('SWB_VALIDATION', { field: 'expiresAt', reason: 'must be a time in the future' });
+      if (expiresAt > now + MAX_KEY_LIFETIME_MS)
+        throw new SwbError('SWB_VALIDATION', { field: 'expiresAt', reason: 'at most 10 years ahead' });
+    }
+    const p = ctx.principal;
+    if (p.actorType === 'user') return { owner: p.userId, expiresAt };
+    if (p.actorType !== 'api_key') return { owner: null, expiresAt };
+    const parent = await new ApiKeysRepo(this.deps.db).byId(p.tenantId, p.actorId);
+    if (!parent) throw new SwbError('SWB_UNAUTHENTICATED');
+    if (parent.expires_at !== null) {
+      if (expiresAt !== null && expiresAt > parent.expires_at)
+        throw new SwbError('SWB_VALIDATION', {
+          field: 'expiresAt',
+          reason: 'a key cannot outlive the key that creates it',
+        });
+      expiresAt ??= parent.expires_at;
+    }
+    return { owner: parent.owner_user_id, expiresAt };
   }
 
   async revoke(ctx: RequestContext, id: string): Promise<void> {

@@ -6,9 +6,10 @@ import { RolesRepo } from '../storage/repositories/roles-repo.js';
 import { SessionsRepo } from '../storage/repositories/sessions-repo.js';
 import { TenantsRepo } from '../storage/repositories/tenants-repo.js';
 import { toUser, UsersRepo } from '../storage/repositories/users-repo.js';
-import type { RolesTable, TenantsTable, UsersTable } from '../storage/schema.js';
+import type { RolesTable, TenantsTable } from '../storage/schema.js';
 import type { TenantsDeps } from './context.js';
-import { dummyHash, verifyPassword } from './password.js';
+import { LoginThrottle } from './login-throttle.js';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import type { Permission } from './permissions.js';
 import type { Principal, User } from './types.js';
 
@@ -26,31 +27,6 @@ export function parseApiKey(token: string): { id: string; secret: string } | und
   return m ? { id: m[1]!, secret: m[2]! } : undefined;
 }
 
-/** Per-source-address throttle: too many failed logins from one IP → 429 for a while. */
-class IpThrottle {
-  #fails = new Map<string, { count: number; since: number }>();
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
-
-  check(ip: string, now: number): void {
-    const e = this.#fails.get(ip);
-    if (e && now - e.since < this.windowMs && e.count >= this.max) throw new SwbError('SWB_RATE_LIMITED');
-  }
-
-  fail(ip: string, now: number): void {
-    const e = this.#fails.get(ip);
-    if (!e || now - e.since >= this.windowMs) this.#fails.set(ip, { count: 1, since: now });
-    else e.count++;
-    if (this.#fails.size > 100_000) this.#fails.clear(); // bounded memory under a spray attack
-  }
-
-  succeed(ip: string): void {
-    this.#fails.delete(ip);
-  }
-}
-
 export interface LoginResult {
   token: string;
   expiresAt: number;
@@ -59,16 +35,17 @@ export interface LoginResult {
 }
 
 export class AuthService {
-  readonly #ipThrottle: IpThrottle;
+  readonly #throttle: LoginThrottle;
 
   constructor(private readonly deps: TenantsDeps) {
-    this.#ipThrottle = new IpThrottle(deps.auth.maxFailedLogins * 4, deps.auth.failureWindowSeconds * 1000);
+    this.#throttle = new LoginThrottle(deps);
   }
 
   /**
-   * Verifies a password login. Unknown tenant, unknown user, wrong password and disabled user all
-   * answer SWB_BAD_CREDENTIALS after the same amount of hashing work (no account oracle). After
-   * maxFailedLogins failures inside failureWindowSeconds the account is locked for lockoutSeconds.
+   * Verifies a password login. The attempt is counted first (src/tenants/login-throttle.ts), so
+   * a throttled caller gets 429 without any hashing and the same 429 whether or not the account
+   * exists. Then unknown tenant, unknown user, wrong password and disabled user all answer
+   * SWB_BAD_CREDENTIALS after the same query and the same hashing work (no account oracle).
    */
   async login(input: {
     tenant: string;
@@ -77,74 +54,39 @@ export class AuthService {
     ip: string | null;
   }): Promise<LoginResult> {
     const { db, clock, auth } = this.deps;
-    const now = clock.now();
-    const ip = input.ip ?? 'unknown';
-    this.#ipThrottle.check(ip, now);
-    const tenant = await new TenantsRepo(db).bySlug(input.tenant);
+    const ticket = await this.#throttle.admit(input.tenant, input.username, input.ip);
     const users = new UsersRepo(db);
-    const user = tenant ? await users.byUsername(tenant.id, input.username) : undefined;
-    if (!tenant || !user) {
-      await verifyPassword(input.password, await dummyHash(auth.scryptCost));
-      this.#ipThrottle.fail(ip, now);
-      throw new SwbError('SWB_BAD_CREDENTIALS');
+    const found = await users.forLogin(input.tenant, input.username);
+    const stored = found?.password_hash ?? (await dummyHash(auth.scryptCost));
+    const ok = (await verifyPassword(input.password, stored)) && found !== undefined;
+    if (!found || !ok || found.status !== 'active') throw new SwbError('SWB_BAD_CREDENTIALS');
+    // only someone holding the right password learns that the tenant is disabled
+    if (found.tenant_status !== 'active') throw new SwbError('SWB_TENANT_DISABLED');
+    const tenant = await new TenantsRepo(db).byId(found.tenant_id);
+    if (!tenant) throw new SwbError('SWB_BAD_CREDENTIALS');
+    const { tenant_status: _, ...user } = found;
+    if (needsRehash(user.password_hash, auth.scryptCost)) {
+      const password_hash = await hashPassword(input.password, auth.scryptCost);
+      await users.update(tenant.id, user.id, { password_hash });
     }
-    if (user.locked_until !== null && user.locked_until > now) {
-      throw new SwbError('SWB_ACCOUNT_LOCKED', {
-        retryAfterSeconds: Math.ceil((user.locked_until - now) / 1000),
-      });
-    }
-    const ok = await verifyPassword(input.password, user.password_hash);
-    if (!ok || user.status !== 'active' || tenant.status !== 'active') {
-      this.#ipThrottle.fail(ip, now);
-      if (!ok) await this.#recordFailure(user, now);
-      if (ok && tenant.status !== 'active') throw new SwbError('SWB_TENANT_DISABLED');
-      throw new SwbError('SWB_BAD_CREDENTIALS');
-    }
-    this.#ipThrottle.succeed(ip);
-    if (user.failed_logins !== 0 || user.locked_until !== null) {
-      await users.update(tenant.id, user.id, { failed_logins: 0, first_failed_at: null, locked_until: null });
-    }
+    const now = clock.now();
     const token = newSecret(32);
     const expiresAt = now + auth.sessionTtlSeconds * 1000;
-    await new SessionsRepo(db).insert({
-      id: newId('session'),
-      tenant_id: tenant.id,
-      user_id: user.id,
-      token_hash: sha256(token),
-      created_at: now,
-      expires_at: expiresAt,
-      last_seen_at: now,
-      ip: input.ip,
+    await db.transaction().execute(async (trx) => {
+      await this.#throttle.succeeded(ticket, trx);
+      await new SessionsRepo(trx).insert({
+        id: newId('session'),
+        tenant_id: tenant.id,
+        user_id: user.id,
+        token_hash: sha256(token),
+        created_at: now,
+        expires_at: expiresAt,
+        last_seen_at: now,
+        ip: input.ip,
+      });
     });
     this.deps.bus?.safeEmit('auth.login', { tenantId: tenant.id, userId: user.id, ip: input.ip, at: now });
-    return { token, expiresAt, user: toUser({ ...user, failed_logins: 0, locked_until: null }), tenant };
-  }
-
-  async #recordFailure(user: UsersTable, now: number): Promise<void> {
-    const { auth, db } = this.deps;
-    const windowMs = auth.failureWindowSeconds * 1000;
-    const fresh = user.first_failed_at === null || now - user.first_failed_at > windowMs;
-    const count = fresh ? 1 : user.failed_logins + 1;
-    const patch: Partial<UsersTable> = {
-      failed_logins: count,
-      first_failed_at: fresh ? now : user.first_failed_at,
-    };
-    if (count >= auth.maxFailedLogins) {
-      patch.locked_until = now + auth.lockoutSeconds * 1000;
-      patch.failed_logins = 0;
-      patch.first_failed_at = null;
-      this.deps.logger.warn(
-        { tenantId: user.tenant_id, userId: user.id },
-        'account locked after failed logins',
-      );
-      this.deps.bus?.safeEmit('auth.locked', {
-        tenantId: user.tenant_id,
-        userId: user.id,
-        until: patch.locked_until,
-        at: now,
-      });
-    }
-    await new UsersRepo(db).update(user.tenant_id, user.id, patch);
+    return { token, expiresAt, user: toUser(user), tenant };
   }
 
   async logout(token: string): Promise<void> {
@@ -185,11 +127,19 @@ export class AuthService {
     const a = Buffer.from(sha256(parsed.secret));
     const b = Buffer.from(k.key_hash);
     if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
+    const now = clock.now();
+    if (k.expires_at !== null && k.expires_at <= now) return undefined;
+    // A key dies with its owner: a disabled or deleted user's keys (and the keys those keys
+    // minted, which belong to the same owner) are refused, whatever revocation did or missed.
+    if (k.owner_user_id !== null) {
+      const owner = await new UsersRepo(db).byId(k.tenant_id, k.owner_user_id);
+      if (!owner || owner.status !== 'active') return undefined;
+    }
     const tenant = await new TenantsRepo(db).byId(k.tenant_id);
     const role = await new RolesRepo(db).byId(k.tenant_id, k.role_id);
     if (!tenant || tenant.status !== 'active' || !role) return undefined;
-    const now = clock.now();
-    if (k.last_used_at === null || now - k.last_used_at > 60_000) {
+    // at most one write a minute per key: the hot path stays a read
+    if (k.last_used_at === null || now - k.last_used_at >= 60_000) {
       await keys.update(k.tenant_id, k.id, { last_used_at: now });
     }
     return principalOf(tenant, role, { type: 'api_key', id: k.id, userId: null, orgUnitId: null });

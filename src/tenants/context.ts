@@ -20,6 +20,9 @@ export interface TenantsDeps {
     maxFailedLogins: number;
     lockoutSeconds: number;
     failureWindowSeconds: number;
+    accountMaxFailures: number;
+    sourceMaxFailures: number;
+    knownSourceDays: number;
     scryptCost: number;
   };
 }

@@ -36,9 +36,25 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** Hash used to spend the same time when the user does not exist (no username oracle). */
-let dummy: Promise<string> | undefined;
+/**
+ * Hash used to spend the same time when the user does not exist (no username oracle). One per
+ * cost, with the same parameters real hashes have, so the work is the same.
+ */
+const dummies = new Map<number, Promise<string>>();
 export function dummyHash(cost: number): Promise<string> {
-  dummy ??= hashPassword(randomBytes(12).toString('hex'), cost);
-  return dummy;
+  let d = dummies.get(cost);
+  if (!d) {
+    d = hashPassword(randomBytes(12).toString('hex'), cost);
+    dummies.set(cost, d);
+  }
+  return d;
+}
+
+/**
+ * A stored hash made with other parameters than today's: rehash it at the next good login, so
+ * every account costs the same to check (a cheaper old hash would answer faster than the dummy).
+ */
+export function needsRehash(stored: string, cost: number): boolean {
+  const parts = stored.split('$');
+  return parts[0] !== 'scrypt' || Number(parts[1]) !== cost || parts[2] !== '8' || parts[3] !== '1';
 }

@@ -62,6 +62,9 @@ export interface ApiKey {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** The user the key belongs to; it stops working when they are disabled or deleted. */
+  ownerUserId: string | null;
+  expiresAt: string | null;
 }
 
 export interface AuditEntry {

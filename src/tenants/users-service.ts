@@ -1,6 +1,7 @@
 import { SwbError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import type { Page, PageRequest } from '../storage/page.js';
+import { ApiKeysRepo } from '../storage/repositories/api-keys-repo.js';
 import { SessionsRepo } from '../storage/repositories/sessions-repo.js';
 import { toUser, type UserFilter, UsersRepo } from '../storage/repositories/users-repo.js';
 import type { UsersTable } from '../storage/schema.js';
@@ -8,6 +9,7 @@ import { auditedTransaction, recordAudit } from './audit.js';
 import { type DataScope, dataScope, requirePermission } from './authorize.js';
 import type { RequestContext, TenantsDeps } from './context.js';
 import { AccessGuard } from './escalation.js';
+import { clearLoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { User } from './types.js';
 
@@ -156,6 +158,10 @@ export class UsersService {
       // a new password or a disabled account ends every open session of that user
       if (hash || row.status === 'disabled')
         await new SessionsRepo(trx).deleteForUser(ctx.principal.tenantId, id);
+      // keys die with their owner (auth also refuses them while the owner is not active)
+      if (row.status === 'disabled')
+        await new ApiKeysRepo(trx).revokeForOwner(ctx.principal.tenantId, id, now);
+      if (input.unlock) await clearLoginThrottle(trx, this.deps.auth, ctx.principal.tenantId, row.username);
       const after = toUser(row) as User & { passwordChanged?: boolean };
       if (hash) after.passwordChanged = true;
       await recordAudit(trx, ctx, now, {
@@ -180,6 +186,7 @@ export class UsersService {
     const now = this.deps.clock.now();
     await auditedTransaction(this.deps, async (trx) => {
       await new SessionsRepo(trx).deleteForUser(ctx.principal.tenantId, id);
+      await new ApiKeysRepo(trx).revokeForOwner(ctx.principal.tenantId, id, now);
       await new UsersRepo(trx).delete(ctx.principal.tenantId, id);
       await recordAudit(trx, ctx, now, {
         tenantId: ctx.principal.tenantId,

@@ -2,7 +2,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { toTenant } from '../../storage/repositories/tenants-repo.js';
 import type { AuthService } from '../../tenants/auth-service.js';
-import { SESSION_COOKIE } from '../authn.js';
+import { ctxOf, SESSION_COOKIE } from '../authn.js';
 import { ErrorBody } from '../schemas/common.js';
 import { LoginBody, TenantSchema, UserSchema } from '../schemas/tenants.js';
 
@@ -25,7 +25,7 @@ export function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions): void 
         tags: ['auth'],
         summary: 'Log in with tenant, username and password; sets the session cookie',
         body: LoginBody,
-        response: { 200: Session, 400: ErrorBody, 401: ErrorBody, 423: ErrorBody, 429: ErrorBody },
+        response: { 200: Session, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody },
       },
     },
     async (req, reply) => {
@@ -77,7 +77,7 @@ export function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions): void 
       },
     },
     async (req) => {
-      const p = req.principal!;
+      const p = ctxOf(req).principal; // 401, never a TypeError, should a route ever lack a principal
       return {
         tenantId: p.tenantId,
         actorType: p.actorType,

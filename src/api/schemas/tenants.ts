@@ -190,6 +190,10 @@ export const ApiKeySchema = T.Object(
     createdAt: Timestamp,
     lastUsedAt: NullableTimestamp,
     revokedAt: NullableTimestamp,
+    ownerUserId: T.Union([T.String(), T.Null()], {
+      description: 'The user the key belongs to; the key stops working when they are disabled or deleted',
+    }),
+    expiresAt: NullableTimestamp,
   },
   { $id: 'ApiKey' },
 );
@@ -199,7 +203,20 @@ export const CreatedApiKeySchema = T.Intersect([
   T.Object({ key: T.String({ description: 'The secret key, shown only in this response' }) }),
 ]);
 
-export const CreateApiKeyBody = T.Object({ name: Name, roleId: Id }, { additionalProperties: false });
+export const CreateApiKeyBody = T.Object(
+  {
+    name: Name,
+    roleId: Id,
+    expiresAt: T.Optional(
+      T.String({
+        format: 'date-time',
+        description:
+          'When the key stops working (in the future, at most 10 years ahead); a key minted by a key expires no later than it',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const AuditEntrySchema = T.Object(
   {

@@ -13,6 +13,8 @@ export function toApiKey(r: ApiKeysTable): ApiKey {
     createdAt: iso(r.created_at)!,
     lastUsedAt: iso(r.last_used_at),
     revokedAt: iso(r.revoked_at),
+    ownerUserId: r.owner_user_id,
+    expiresAt: iso(r.expires_at),
   };
 }
 
@@ -47,6 +49,19 @@ export class ApiKeysRepo {
       .limit(page.limit + 1)
       .execute();
     return toPage(rows, page.limit, toApiKey);
+  }
+
+  /** Revokes every live key of one owner (user disabled or deleted); returns the ids. */
+  async revokeForOwner(tenantId: string, userId: string, at: number): Promise<string[]> {
+    const rows = await this.db
+      .updateTable('api_keys')
+      .set({ revoked_at: at })
+      .where('tenant_id', '=', tenantId)
+      .where('owner_user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   async update(tenantId: string, id: string, patch: Partial<ApiKeysTable>): Promise<void> {

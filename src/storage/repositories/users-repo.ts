@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { iso, type User } from '../../tenants/types.js';
 import { decodeCursor, likePattern, type Page, type PageRequest, toPage } from '../page.js';
-import type { Database, UsersTable } from '../schema.js';
+import type { Database, TenantsTable, UsersTable } from '../schema.js';
 
 export function toUser(r: UsersTable): User {
   return {
@@ -52,6 +52,44 @@ export class UsersRepo {
       .selectAll()
       .where('tenant_id', '=', tenantId)
       .where('username', '=', username)
+      .executeTakeFirst();
+  }
+
+  /**
+   * The login lookup: one query whether the tenant exists or not, so an unknown tenant and an
+   * unknown user cost the same time as an existing one (with the same hashing work after it).
+   */
+  async forLogin(
+    tenantSlug: string,
+    username: string,
+  ): Promise<(UsersTable & { tenant_status: TenantsTable['status'] }) | undefined> {
+    return this.db
+      .selectFrom('users')
+      .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
+      .selectAll('users')
+      .select('tenants.status as tenant_status')
+      .where('tenants.slug', '=', tenantSlug)
+      .where('users.username', '=', username)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Records on the user row (for the admin's eyes: `lockedUntil`) that logins from new addresses
+   * are throttled until `until`. Keyed by what was typed, so it costs the same whether or not
+   * the account exists; returns the user when it does.
+   */
+  async markThrottled(
+    tenantSlug: string,
+    username: string,
+    until: number,
+    failures: number,
+  ): Promise<{ id: string; tenant_id: string } | undefined> {
+    return this.db
+      .updateTable('users')
+      .set({ locked_until: until, failed_logins: failures })
+      .where('username', '=', username)
+      .where('tenant_id', 'in', (eb) => eb.selectFrom('tenants').select('id').where('slug', '=', tenantSlug))
+      .returning(['id', 'tenant_id'])
       .executeTakeFirst();
   }
 

@@ -45,39 +45,46 @@ for (const engine of ENGINES) {
       }
     });
 
-    it('locks an account after 5 failures and unlocks it after the lock-out time', async () => {
-      const bad = { tenant: 'demo', username: '1003', password: 'not-the-password' };
-      for (let i = 0; i < 5; i++) {
-        const r = await t.app.inject({
+    it('failures from many addresses throttle new addresses for the account (429), not a known-good one; unlock clears', async () => {
+      const attempt = (password: string, remoteAddress: string) =>
+        t.app.inject({
           method: 'POST',
           url: '/api/v1/auth/login',
-          payload: bad,
-          remoteAddress: `10.0.0.${i}`,
+          payload: { tenant: 'demo', username: '1003', password },
+          remoteAddress,
         });
-        assert.equal(r.statusCode, 401);
+      assert.equal((await attempt('Demo@2026', '10.0.9.9')).statusCode, 200); // the owner's address
+      for (let i = 0; i < t.config.auth.accountMaxFailures; i++) {
+        assert.equal((await attempt('not-the-password', `10.0.0.${i}`)).statusCode, 401);
       }
-      const locked = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { ...bad, password: 'Demo@2026' },
-        remoteAddress: '10.0.1.1',
+      const throttled = await attempt('Demo@2026', '10.0.1.1');
+      assert.equal(throttled.statusCode, 429);
+      assert.equal(json(throttled).code, 'SWB_RATE_LIMITED');
+      assert.equal(throttled.headers['retry-after'], String(t.config.auth.failureWindowSeconds));
+      assert.equal(
+        (await attempt('Demo@2026', '10.0.9.9')).statusCode,
+        200,
+        'known-good address still works',
+      );
+      const admin = await login(t.app, 'demo', 'admin');
+      const u = json<{ items: { id: string; lockedUntil: string | null }[] }>(
+        await t.app.inject({ url: '/api/v1/users?q=1003', headers: { cookie: admin } }),
+      ).items[0]!;
+      assert.ok(u.lockedUntil, 'the user row shows until when new addresses are throttled');
+      const unlock = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${u.id}`,
+        headers: { cookie: admin },
+        payload: { unlock: true },
       });
-      assert.equal(locked.statusCode, 423);
-      assert.equal(json(locked).code, 'SWB_ACCOUNT_LOCKED');
-      assert.equal(locked.headers['retry-after'], '900');
+      assert.equal(unlock.statusCode, 200);
+      assert.equal((await attempt('Demo@2026', '10.0.1.1')).statusCode, 200, 'unlocked');
       t.clock.advance(901_000);
-      const ok = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { ...bad, password: 'Demo@2026' },
-        remoteAddress: '10.0.1.1',
-      });
-      assert.equal(ok.statusCode, 200);
     });
 
     it('throttles one source address that sprays failed logins (429)', async () => {
       let last = 0;
-      for (let i = 0; i < 25; i++) {
+      for (let i = 0; i <= t.config.auth.sourceMaxFailures; i++) {
         const r = await t.app.inject({
           method: 'POST',
           url: '/api/v1/auth/login',
