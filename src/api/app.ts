@@ -9,6 +9,7 @@ import { isValidId, newId } from '../kernel/ids.js';
 import type { Logger } from '../kernel/logger.js';
 import { NumbersService } from '../numbers/numbers-service.js';
 import { TrunksService } from '../numbers/trunks-service.js';
+import type { SipConnectionStats } from '../sip/transport/conn-stats.js';
 import { type Db, ping } from '../storage/database.js';
 import { ApiKeysService } from '../tenants/api-keys-service.js';
 import { AuthService } from '../tenants/auth-service.js';
@@ -44,6 +45,8 @@ export interface BuildAppDeps {
   bus?: EventBus;
   /** Extra readiness checks (SIP, media) added by the composition root. */
   readiness?: Record<string, ReadinessCheck>;
+  /** SIP connection counters exported on /metrics (the SIP transport updates them). */
+  sipConnections?: SipConnectionStats;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -93,7 +96,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
   app.addSchema(ErrorBody);
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs', uiConfig: { docExpansion: 'list' } });
 
-  installMetrics(app);
+  installMetrics(app, { sipConnections: deps.sipConnections });
 
   const tenantsDeps: TenantsDeps = {
     db: db.kysely,
