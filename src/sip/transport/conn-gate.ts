@@ -20,7 +20,8 @@ export interface AcceptedConn {
   readonly key: string;
   readonly address: string;
   readonly kind: SipTransportKind;
-  readonly socket: Socket;
+  /** Dropped on release, so a queued deadline does not keep a closed socket alive. */
+  socket: Socket | undefined;
   /** Monotonic ms by which the first complete SIP message must arrive; undefined once it did. */
   firstMessageBy: number | undefined;
   /** True while a registration holds the connection: not counted per address. */
@@ -98,6 +99,7 @@ export class ConnectionGate {
   release(c: AcceptedConn): void {
     if (c.released) return;
     c.released = true;
+    c.socket = undefined;
     this.#o.stats.accepted--;
     if (!c.exempt) this.#dec(c.key);
   }

@@ -72,7 +72,7 @@ export class ConnectionPolicy {
       // slowloris, a stalled TLS/WebSocket handshake, or CRLF pings and nothing else
       this.stats.closed.first_message_timeout++;
       o.logger.debug({ source: c.address, transport: c.kind }, 'sip connection closed: no message in time');
-      c.socket.destroy();
+      c.socket?.destroy();
     });
   }
 
