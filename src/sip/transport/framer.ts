@@ -12,12 +12,15 @@
 import { SwbError } from '../../kernel/errors.js';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+const EMPTY = Buffer.alloc(0);
 const CL_RE = /^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/im;
 
 export type FrameEvent = { kind: 'message'; data: Buffer } | { kind: 'ping' } | { kind: 'pong' };
 
 export class StreamFramer {
-  #buf: Buffer = Buffer.alloc(0);
+  #buf: Buffer = EMPTY;
+  /** False while #buf is the caller's chunk (never written to). */
+  #owned = false;
   #start = 0;
   #end = 0;
   /** Where to resume looking for CRLFCRLF in the current message (relative to #start). */
@@ -85,27 +88,37 @@ export class StreamFramer {
     if (this.#start === this.#end) {
       this.#start = 0;
       this.#end = 0;
-      // do not keep a large buffer alive for an idle connection
-      if (this.#buf.length > 16_384) this.#buf = Buffer.alloc(0);
+      // do not keep a chunk or a large buffer alive for an idle connection
+      this.#buf = EMPTY;
+      this.#owned = false;
     }
     return out;
   }
 
   #append(chunk: Buffer): void {
     const len = this.#end - this.#start;
-    if (this.#end + chunk.length <= this.#buf.length) {
+    if (len === 0) {
+      // the common case, a whole message per chunk: frame it in place, no copy
+      this.#buf = chunk;
+      this.#owned = false;
+      this.#start = 0;
+      this.#end = chunk.length;
+      return;
+    }
+    if (this.#owned && this.#end + chunk.length <= this.#buf.length) {
       chunk.copy(this.#buf, this.#end);
       this.#end += chunk.length;
       return;
     }
     const need = len + chunk.length;
-    if (need <= this.#buf.length && this.#start >= len) {
+    if (this.#owned && need <= this.#buf.length && this.#start >= len) {
       // room once the consumed prefix is dropped (and the move cannot overlap much)
       this.#buf.copy(this.#buf, 0, this.#start, this.#end);
     } else {
       const next = Buffer.allocUnsafe(Math.max(need, Math.min(this.#buf.length * 2, this.#max + 1), 1024));
       this.#buf.copy(next, 0, this.#start, this.#end);
       this.#buf = next;
+      this.#owned = true;
     }
     this.#start = 0;
     this.#end = len;
