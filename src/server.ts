@@ -16,6 +16,7 @@ import { createMediaPlane, type MediaPlane } from './media/plane.js';
 import { TrunkAwareUserDirectory } from './numbers/trunk-user-directory.js';
 import { prepareTrunking, type Trunking } from './numbers/trunking.js';
 import { type SipService, type SipServiceConfig, startSipService } from './sip/service.js';
+import { connectionLimitsOf, SipConnectionStats } from './sip/transport/index.js';
 import { type Db, migrate, openDb, restrictDir } from './storage/database.js';
 import { TenantsRepo } from './storage/repositories/tenants-repo.js';
 import { resealTrunkSecrets } from './storage/repositories/trunks-repo.js';
@@ -144,7 +145,8 @@ export async function createServer(
       },
     };
     const bus = createEventBus((err, event) => logger.warn({ err, event }, 'event listener failed'));
-    const app = await buildApp({ config, db, clock, logger, readiness, bus, secrets });
+    const sipConnections = new SipConnectionStats();
+    const app = await buildApp({ config, db, clock, logger, readiness, bus, secrets, sipConnections });
     const locations = new DbLocationStore(db.kysely);
     let purgeTimer: ReturnType<Clock['setTimer']> | undefined;
     const purge = () => {
@@ -220,6 +222,7 @@ export async function createServer(
               udpPort: config.sip.udpPort,
               tcpPort: config.sip.tcpPort,
               ...secureTransports(config),
+              connections: { ...connectionLimitsOf(config.sip), connectionStats: sipConnections },
               algorithms: config.sip.digest.split('+').map((a) => (a === 'md5' ? 'MD5' : 'SHA-256')),
             },
             clock,

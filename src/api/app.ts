@@ -11,6 +11,7 @@ import { loadSecretBox, type SecretBox } from '../kernel/secrets.js';
 import { NumbersService } from '../numbers/numbers-service.js';
 import { TrunkApprovalsService } from '../numbers/trunk-approvals-service.js';
 import { TrunksService } from '../numbers/trunks-service.js';
+import type { SipConnectionStats } from '../sip/transport/conn-stats.js';
 import { type Db, ping } from '../storage/database.js';
 import { ApiKeysService } from '../tenants/api-keys-service.js';
 import { AuthService } from '../tenants/auth-service.js';
@@ -49,6 +50,8 @@ export interface BuildAppDeps {
   readiness?: Record<string, ReadinessCheck>;
   /** Keyring for secrets at rest; default: from config.security (key file in the data folder). */
   secrets?: SecretBox;
+  /** SIP connection counters exported on /metrics (the SIP transport updates them). */
+  sipConnections?: SipConnectionStats;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -101,7 +104,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
   markPublic(app, ['/api/v1/docs']); // before the docs plugin registers its routes
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs', uiConfig: { docExpansion: 'list' } });
 
-  installMetrics(app);
+  installMetrics(app, { sipConnections: deps.sipConnections });
 
   const tenantsDeps: TenantsDeps = {
     db: db.kysely,

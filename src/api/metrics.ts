@@ -1,6 +1,7 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { SipConnectionStats } from '../sip/transport/conn-stats.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,10 +11,14 @@ declare module 'fastify' {
 }
 
 /** Prometheus metrics on GET /metrics; one registry per app instance (no globals). */
-export function installMetrics(app: FastifyInstance): Registry {
+export function installMetrics(
+  app: FastifyInstance,
+  sources: { sipConnections?: SipConnectionStats | undefined } = {},
+): Registry {
   const registry = new Registry();
   app.decorate('metricsRegistry', registry);
   collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
+  if (sources.sipConnections) sipConnectionMetrics(registry, sources.sipConnections);
   const requests = new Counter({
     name: 'switchboard_http_requests_total',
     help: 'HTTP requests by method, route and status',
@@ -37,4 +42,48 @@ export function installMetrics(app: FastifyInstance): Registry {
     return registry.metrics();
   });
   return registry;
+}
+
+/**
+ * SIP connection limits (src/sip/transport/conn-policy.ts): the transport layer keeps plain
+ * counters; they are read when Prometheus scrapes, so the accept path does no metrics work.
+ */
+function sipConnectionMetrics(registry: Registry, stats: SipConnectionStats): void {
+  new Gauge({
+    name: 'switchboard_sip_connections',
+    help: 'Open SIP connections (flows) by transport',
+    labelNames: ['transport'] as const,
+    registers: [registry],
+    collect() {
+      for (const [transport, n] of Object.entries(stats.open)) this.set({ transport }, n);
+    },
+  });
+  new Gauge({
+    name: 'switchboard_sip_connections_accepted',
+    help: 'Accepted SIP connections counted against sip.maxConnections (handshakes included)',
+    registers: [registry],
+    collect() {
+      this.set(stats.accepted);
+    },
+  });
+  new Counter({
+    name: 'switchboard_sip_connections_refused_total',
+    help: 'SIP connections closed at accept because a cap was reached (per_address, global)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(stats.refused)) this.inc({ reason }, n);
+    },
+  });
+  new Counter({
+    name: 'switchboard_sip_connections_closed_total',
+    help: 'SIP connections closed by a limit (first_message_timeout, idle, buffer_limit)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(stats.closed)) this.inc({ reason }, n);
+    },
+  });
 }

@@ -35,6 +35,30 @@ export const ConfigSchema = T.Object(
         tlsCert: T.String({ default: '', description: 'PEM certificate file for TLS and WSS' }),
         tlsKey: T.String({ default: '', description: 'PEM key file for TLS and WSS' }),
         enabled: T.Boolean({ default: true, description: 'Start the SIP service' }),
+        maxConnections: T.Integer({
+          minimum: 1,
+          default: 10000,
+          description:
+            'Accepted TCP/TLS/WS/WSS connections in total; beyond it new ones are closed at once (keep below the open-files limit)',
+        }),
+        maxConnectionsPerAddress: T.Integer({
+          minimum: 1,
+          default: 100,
+          description:
+            'Accepted TCP/TLS/WS/WSS connections per source address (IPv6: per /64); connections holding a live registration do not count',
+        }),
+        firstMessageTimeoutMs: T.Integer({
+          minimum: 100,
+          default: 30000,
+          description:
+            'An accepted connection is closed unless it delivers a complete SIP message within this (TLS/WebSocket handshake included)',
+        }),
+        idleTimeoutMs: T.Integer({
+          minimum: 1000,
+          default: 600000,
+          description:
+            'Connections without a SIP message this long are closed, unless a live registration holds them (CRLF keep-alives do not count)',
+        }),
         digest: T.Union(
           [T.Literal('sha256+md5'), T.Literal('md5+sha256'), T.Literal('sha256'), T.Literal('md5')],
           {

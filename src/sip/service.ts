@@ -22,7 +22,7 @@ import { SecurityGuard } from './security/guard.js';
 import { createSipStack, type SipStack, type StackTransport } from './stack.js';
 import type { TxSource, TxTarget } from './transaction/types.js';
 import { parseUriLite, uriOfNameAddr } from './transaction/util.js';
-import { createTransportLayer } from './transport/index.js';
+import { createTransportLayer, type TransportLayerOptions } from './transport/index.js';
 
 export interface TrunkAddress {
   host: string;
@@ -48,6 +48,15 @@ export interface SipServiceConfig {
   wssPort?: number;
   tlsCert?: string | Buffer;
   tlsKey?: string | Buffer;
+  /** Connection limits of TCP/TLS/WS/WSS and the counters to update (see transport/types.ts). */
+  connections?: Pick<
+    TransportLayerOptions,
+    | 'maxConnections'
+    | 'maxConnectionsPerAddress'
+    | 'firstMessageTimeoutMs'
+    | 'idleTimeoutMs'
+    | 'connectionStats'
+  >;
   /** Addresses whose requests need no digest auth (IP-authenticated trunks). */
   trunks?: TrunkAddress[];
   /**
@@ -117,6 +126,7 @@ export async function startSipService(opts: SipServiceOptions): Promise<SipServi
     (await createTransportLayer({
       clock,
       logger,
+      ...config.connections,
       ...(config.udpPort !== undefined ? { udp: { host: config.host, port: config.udpPort } } : {}),
       ...(config.tcpPort !== undefined ? { tcp: { host: config.host, port: config.tcpPort } } : {}),
       ...(config.wsPort !== undefined ? { ws: { host: config.host, port: config.wsPort } } : {}),

@@ -6,6 +6,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { SwbError } from '../../kernel/errors.js';
+import type { AcceptedConn } from './conn-gate.js';
+import type { PendingRegister } from './registration-hold.js';
 import type { SipSource, SipTransportKind } from './types.js';
 
 let nextFlow = 1;
@@ -22,7 +24,14 @@ export class Flow {
   readonly id: string;
   readonly kind: SipTransportKind;
   readonly source: SipSource;
+  /** Monotonic time of the last SIP message in either direction (CRLF keep-alives do not count). */
   lastActivity: number;
+  /** A registration carried by this flow keeps it open until then (monotonic ms). */
+  heldUntil = 0;
+  /** The last REGISTER that went over this flow, until its 2xx says how long it is bound. */
+  pendingRegister: PendingRegister | undefined;
+  /** The admission record when the flow was accepted (undefined for flows we dialled). */
+  conn: AcceptedConn | undefined;
   closed = false;
   /** Other lookup keys for this flow (e.g. the host name it was dialled by). */
   readonly aliases: string[] = [];

@@ -22,6 +22,9 @@ import { createResponse, type SipMessage, type SipRequest, type SipResponse } fr
 import { parseMessage } from '../parser.js';
 import { serializeMessage } from '../serializer.js';
 import { type ValidateOptions, validateRequest, validateResponse } from '../validate.js';
+import type { AcceptedConn } from './conn-gate.js';
+import { ConnectionPolicy } from './conn-policy.js';
+import type { SipConnectionStats } from './conn-stats.js';
 import { Flow, flowKey, normalizeAddress } from './flow.js';
 import { StreamFramer } from './framer.js';
 import { MalformedGuard, salvageResponse } from './malformed.js';
@@ -46,6 +49,7 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
   readonly #max: number;
   readonly #validate: ValidateOptions | false;
   readonly #guard: MalformedGuard;
+  readonly #limits: ConnectionPolicy;
   readonly #udp: { socket: UdpSocket; local: SipSource }[] = [];
   readonly #servers: { server: Server | HttpServer; local: SipSource; ws?: WsServerHandle }[] = [];
   /** Every accepted raw socket (also those still in a TLS/WebSocket handshake), destroyed on close. */
@@ -68,6 +72,12 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
       o.malformedBurst ?? 20,
       o.malformedWindowMs ?? 10_000,
     );
+    this.#limits = new ConnectionPolicy({ ...o, stats: o.connectionStats });
+  }
+
+  /** Connection counters (the same object as options.connectionStats when given). */
+  get connectionStats(): SipConnectionStats {
+    return this.#limits.stats;
   }
 
   async start(): Promise<void> {
@@ -131,7 +141,7 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
         ? createTlsServer({ cert: (ep as TlsEndpoint).cert, key: (ep as TlsEndpoint).key }, (s) =>
             this.#adopt(kind, s),
           )
-        : createNetServer((s) => this.#adopt(kind, s));
+        : createNetServer();
     return this.#listenServer(kind, server, ep);
   }
 
@@ -147,11 +157,11 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
     const entry = this.#servers[this.#servers.length - 1]!;
     entry.ws = attachWebSocketServer(server, kind, this.#o.clock, {
       maxPayload: this.#max,
-      onFlow: (flow) => this.#register(flow),
-      onMessage: (flow, data) => {
-        flow.lastActivity = this.#o.clock.monotonic();
-        this.#inbound(data, flow.source, false, (out) => flow.write(out));
+      onFlow: (flow) => {
+        flow.conn = this.#limits.connOf(flow.source);
+        this.#register(flow);
       },
+      onMessage: (flow, data) => this.#inbound(data, flow.source, false, (out) => flow.write(out), flow),
       onClose: (flow) => this.#forget(flow),
     });
   }
@@ -159,14 +169,17 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
   #listenServer(kind: SipTransportKind, server: Server | HttpServer, ep: Endpoint): Promise<void> {
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.maxConnections = this.#o.maxConnections ?? 10_000;
       server.on('connection', (sock: Socket) => {
         if (this.#closed) {
           sock.destroy();
           return;
         }
+        // caps are checked on the raw socket, before any TLS or WebSocket handshake
+        const conn = this.#limits.admit(sock, kind);
+        if (!conn) return;
         this.#rawSockets.add(sock);
         sock.once('close', () => this.#rawSockets.delete(sock));
+        if (kind === 'tcp') this.#adopt('tcp', sock, conn);
       });
       server.listen(ep.port, ep.host, () => {
         server.off('error', reject);
@@ -186,7 +199,7 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
   }
 
   /** Wrap a connected TCP/TLS socket (accepted or dialled) in a flow with framing. */
-  #adopt(kind: 'tcp' | 'tls', socket: Socket): Flow {
+  #adopt(kind: 'tcp' | 'tls', socket: Socket, conn?: AcceptedConn): Flow {
     if (this.#closed) socket.destroy();
     const flow = new Flow(
       kind,
@@ -199,16 +212,17 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
       this.#o.clock.monotonic(),
       { socket },
     );
+    flow.conn = conn ?? (kind === 'tls' ? this.#limits.connOf(flow.source) : undefined);
     const framer = new StreamFramer(this.#max);
     this.#register(flow);
     socket.on('data', (chunk: Buffer) => {
       if (flow.closed) return;
-      flow.lastActivity = this.#o.clock.monotonic();
       let frames: ReturnType<StreamFramer['push']>;
       try {
         frames = framer.push(chunk);
       } catch (e) {
         // framing errors are not recoverable on a stream: answer if we can, then close
+        if (isSwbError(e, 'SWB_SIP_TOO_LARGE')) this.#limits.stats.closed.buffer_limit++;
         const status = sipStatusOf(e);
         this.#malformed(flow.source, chunk, reasonOf(e), status, (out) => flow.write(out)).finally(() =>
           flow.close(),
@@ -217,7 +231,8 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
       }
       for (const f of frames) {
         if (f.kind === 'ping') void flow.write('\r\n').catch(() => {});
-        else if (f.kind === 'message') this.#inbound(f.data, flow.source, true, (out) => flow.write(out));
+        else if (f.kind === 'message')
+          this.#inbound(f.data, flow.source, true, (out) => flow.write(out), flow);
       }
     });
     socket.on('error', () => flow.close());
@@ -231,16 +246,25 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
   #register(flow: Flow): void {
     this.#flows.set(flow.id, flow);
     this.#flowByKey.set(flow.key, flow);
+    this.#limits.opened(flow);
   }
 
   #forget(flow: Flow): void {
+    if (this.#flows.get(flow.id) !== flow) return;
     this.#flows.delete(flow.id);
+    this.#limits.forgotten(flow);
     for (const k of [flow.key, ...flow.aliases])
       if (this.#flowByKey.get(k) === flow) this.#flowByKey.delete(k);
   }
 
-  /** One framed message from any transport. */
-  #inbound(buf: Buffer, src: SipSource, stream: boolean, reply: (data: Buffer) => Promise<void>): void {
+  /** One framed message from any transport (`flow` for connection-oriented ones). */
+  #inbound(
+    buf: Buffer,
+    src: SipSource,
+    stream: boolean,
+    reply: (data: Buffer) => Promise<void>,
+    flow?: Flow,
+  ): void {
     if (this.#closed) return;
     // keep-alive datagrams (CRLF only) and empty frames
     if (isOnlyCrlf(buf)) return;
@@ -255,6 +279,7 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
       void this.#malformed(src, buf, reasonOf(e), 400, reply);
       return;
     }
+    if (flow) this.#limits.carried(flow, m);
     if (m.type === 'response') {
       const why = validateResponse(m);
       if (why !== undefined) {
@@ -322,7 +347,7 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
       return this.#sendUdp(u.socket, data, normalizeAddress(target.host), target.port);
     }
     const flow = await this.#flowFor(target);
-    flow.lastActivity = this.#o.clock.monotonic();
+    this.#limits.carried(flow, msg);
     return flow.write(data);
   }
 
@@ -387,11 +412,10 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
   // ---- housekeeping ----
 
   #scheduleSweep(): void {
-    this.#sweep = this.#o.clock.setTimer(SWEEP_MS, () => {
-      const idle = this.#o.idleTimeoutMs ?? 600_000;
+    this.#sweep = this.#o.clock.setTimer(Math.min(SWEEP_MS, this.#limits.idleMs), () => {
       const now = this.#o.clock.monotonic();
       for (const f of [...this.#flows.values()]) {
-        if (now - f.lastActivity >= idle) {
+        if (this.#limits.isIdle(f, now)) {
           f.close();
           this.#forget(f);
         }
@@ -404,6 +428,7 @@ class TransportLayer extends TypedEmitter<SipTransportEvents> implements SipTran
     if (this.#closed) return;
     this.#closed = true;
     this.#o.clock.clearTimer(this.#sweep);
+    this.#limits.close();
     for (const f of [...this.#flows.values()]) f.close();
     for (const sock of this.#rawSockets) sock.destroy();
     this.#rawSockets.clear();

@@ -4,6 +4,7 @@ import type { TypedEmitter } from '../../kernel/events.js';
 import type { Logger } from '../../kernel/logger.js';
 import type { SipMessage, SipResponse } from '../message.js';
 import type { ValidateOptions } from '../validate.js';
+import type { SipConnectionStats } from './conn-stats.js';
 
 export type SipTransportKind = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
 
@@ -76,10 +77,25 @@ export interface TransportLayerOptions {
   /** Malformed messages answered per source address per window before going silent. Default 20 / 10 s. */
   malformedBurst?: number;
   malformedWindowMs?: number;
-  /** Accepted connections per stream/WebSocket listener (beyond it new ones are refused). Default 10,000. */
+  /**
+   * Accepted TCP/TLS/WS/WSS connections across all listeners (beyond it new ones are closed at
+   * once). Default 10,000.
+   */
   maxConnections?: number;
-  /** Stream connections idle this long are closed. Default 10 minutes. */
+  /**
+   * Accepted connections per source address (IPv4 address or IPv6 /64), all stream/WebSocket
+   * transports together; connections holding a live registration do not count. Default 100.
+   */
+  maxConnectionsPerAddress?: number;
+  /** An accepted connection must deliver its first complete SIP message within this. Default 30 s. */
+  firstMessageTimeoutMs?: number;
+  /**
+   * Flows without a SIP message this long are closed, unless a live registration holds them.
+   * CRLF keep-alives are answered but do not count as traffic. Default 10 minutes.
+   */
   idleTimeoutMs?: number;
+  /** Counters to update (the composition root exports them as metrics); default a private instance. */
+  connectionStats?: SipConnectionStats;
   /** TLS client options for outbound TLS (e.g. ca, rejectUnauthorized in tests). */
   tlsClient?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
 }
