@@ -38,7 +38,7 @@ export const ConfigSchema = T.Object(
         digest: T.Union(
           [T.Literal('sha256+md5'), T.Literal('md5+sha256'), T.Literal('sha256'), T.Literal('md5')],
           {
-            default: 'sha256+md5',
+            default: 'md5',
             description:
               'Digest challenges offered, most preferred first (RFC 8760). Use md5 for old phones that take the first challenge',
           },

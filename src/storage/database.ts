@@ -15,6 +15,7 @@ import { SwbError } from '../kernel/errors.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002 from './migrations/002-sip.js';
 import * as m003 from './migrations/003-numbers.js';
+import * as m005 from './migrations/005-sip-auth.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-foundation': m001,
   '002-sip': m002,
   '003-numbers': m003,
+  '005-sip-auth': m005,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -13,6 +13,8 @@ export interface TenantsTable {
   status: 'active' | 'disabled';
   time_zone: string;
   sip_domain: string | null;
+  /** Digest algorithms its phones are challenged with ('md5', 'sha256+md5', …); null = config sip.digest. */
+  sip_digest?: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -104,6 +106,10 @@ export interface SipAccountsTable {
   ha1_md5: string;
   ha1_sha256: string;
   enabled: number;
+  /** Digest algorithms this account is challenged with; null = the tenant's choice. */
+  digest?: string | null;
+  /** 1: may present another user than its own in From (default 0). */
+  present_any_identity?: number;
   created_at: number;
   updated_at: number;
 }

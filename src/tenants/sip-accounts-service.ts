@@ -1,6 +1,7 @@
 import { SwbError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import { computeHa1 } from '../sip/registrar/digest-auth.js';
+import { type DigestSetting, isDigestSetting } from '../sip/registrar/digest-policy.js';
 import { decodeCursor, type Page, type PageRequest, toPage } from '../storage/page.js';
 import { TenantsRepo } from '../storage/repositories/tenants-repo.js';
 import { UsersRepo } from '../storage/repositories/users-repo.js';
@@ -20,6 +21,10 @@ export interface SipAccount {
   enabled: boolean;
   /** False when the tenant's SIP domain changed since the password was set (set it again). */
   usable: boolean;
+  /** Digest algorithms this account is challenged with; null = the tenant's SIP settings. */
+  digest: DigestSetting | null;
+  /** May put another user than its own in From (a PBX behind it); false = From must be `username`. */
+  presentAnyIdentity: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -33,9 +38,17 @@ function toAccount(r: SipAccountsTable, domain: string | null): SipAccount {
     domain: r.realm,
     enabled: r.enabled === 1,
     usable: r.enabled === 1 && domain !== null && r.realm === domain,
+    digest: isDigestSetting(r.digest) ? r.digest : null,
+    presentAnyIdentity: r.present_any_identity === 1,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
   };
+}
+
+/** Per-tenant SIP settings (tenants.sip_digest). */
+export interface SipSettings {
+  /** Digest algorithms the tenant's accounts are challenged with; null = config sip.digest. */
+  digest: DigestSetting | null;
 }
 
 export class SipAccountsService {
@@ -87,7 +100,13 @@ export class SipAccountsService {
 
   async create(
     ctx: RequestContext,
-    input: { username: string; password: string; userId?: string | undefined },
+    input: {
+      username: string;
+      password: string;
+      userId?: string | undefined;
+      digest?: DigestSetting | null | undefined;
+      presentAnyIdentity?: boolean | undefined;
+    },
   ): Promise<SipAccount> {
     requirePermission(ctx.principal, 'config:manage');
     const tenantId = ctx.principal.tenantId;
@@ -106,6 +125,8 @@ export class SipAccountsService {
       ha1_md5: computeHa1('MD5', input.username, domain, input.password),
       ha1_sha256: computeHa1('SHA-256', input.username, domain, input.password),
       enabled: 1,
+      digest: input.digest ?? null,
+      present_any_identity: input.presentAnyIdentity ? 1 : 0,
       created_at: now,
       updated_at: now,
     };
@@ -136,6 +157,8 @@ export class SipAccountsService {
       password?: string | undefined;
       enabled?: boolean | undefined;
       userId?: string | null | undefined;
+      digest?: DigestSetting | null | undefined;
+      presentAnyIdentity?: boolean | undefined;
     },
   ): Promise<SipAccount> {
     requirePermission(ctx.principal, 'config:manage');
@@ -149,6 +172,8 @@ export class SipAccountsService {
       user_id: input.userId === undefined ? before.user_id : input.userId,
       updated_at: now,
     };
+    if (input.digest !== undefined) row.digest = input.digest;
+    if (input.presentAnyIdentity !== undefined) row.present_any_identity = input.presentAnyIdentity ? 1 : 0;
     if (input.password) {
       if (!domain)
         throw new SwbError('SWB_VALIDATION', { field: 'password', reason: 'the tenant has no SIP domain' });
@@ -175,6 +200,33 @@ export class SipAccountsService {
       });
     });
     return toAccount(row, domain);
+  }
+
+  /** The tenant's SIP settings (what its accounts inherit). */
+  async settings(ctx: RequestContext): Promise<SipSettings> {
+    requirePermission(ctx.principal, 'config:manage');
+    const t = await new TenantsRepo(this.deps.db).byId(ctx.principal.tenantId);
+    return { digest: isDigestSetting(t?.sip_digest) ? t.sip_digest : null };
+  }
+
+  async updateSettings(ctx: RequestContext, input: { digest?: DigestSetting | null }): Promise<SipSettings> {
+    requirePermission(ctx.principal, 'config:manage');
+    const tenantId = ctx.principal.tenantId;
+    const before = await this.settings(ctx);
+    const after: SipSettings = { digest: input.digest === undefined ? before.digest : input.digest };
+    const now = this.deps.clock.now();
+    await auditedTransaction(this.deps, async (trx) => {
+      await trx.updateTable('tenants').set({ sip_digest: after.digest }).where('id', '=', tenantId).execute();
+      await recordAudit(trx, ctx, now, {
+        tenantId,
+        action: 'update',
+        resourceType: 'sip_settings',
+        resourceId: tenantId,
+        before,
+        after,
+      });
+    });
+    return after;
   }
 
   async delete(ctx: RequestContext, id: string): Promise<void> {

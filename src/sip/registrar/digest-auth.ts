@@ -1,8 +1,9 @@
 /**
  * Adapter from the registrar/authenticator to the digest math of src/sip/digest/ (RFC 7616,
  * RFC 8760): the server side only speaks MD5 and SHA-256 with qop=auth. Nonces are stateless
- * (timestamp + random + HMAC with a per-process secret) so any node can check them and an
- * expired one yields `stale=true` (RFC 3261 22.4: the client retries without asking the user).
+ * (timestamp + random + HMAC with a per-process secret, bound to the request's flow) so any
+ * node can check them and an expired one yields `stale=true` (RFC 3261 22.4: the client retries
+ * without asking the user).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import {
@@ -10,6 +11,7 @@ import {
   computeResponse,
   createNonce,
   computeHa1 as digestHa1,
+  nonceTime,
   parseCredentials,
   serializeChallenge,
 } from '../digest/index.js';
@@ -88,14 +90,23 @@ export class NonceManager {
     this.#secret = secret;
   }
 
-  /** The realm is bound in by the challenge; the nonce itself is realm-independent. */
-  issue(_realm: string, now: number): string {
-    return createNonce(this.#secret, now);
+  get ttlMs(): number {
+    return this.#ttlMs;
   }
 
-  check(nonce: string, _realm: string, now: number): 'ok' | 'stale' | 'invalid' {
-    const s = checkNonce(nonce, this.#secret, now, this.#ttlMs);
+  /** `bind` (the flow, see Authenticator) is part of the MAC: the nonce is only good on it. */
+  issue(bind: string, now: number): string {
+    return createNonce(this.#secret, now, randomBytes(8), bind);
+  }
+
+  check(nonce: string, bind: string, now: number): 'ok' | 'stale' | 'invalid' {
+    const s = checkNonce(nonce, this.#secret, now, this.#ttlMs, bind);
     return s === 'valid' ? 'ok' : s;
+  }
+
+  /** When an (already checked) nonce was issued. */
+  issuedAt(nonce: string): number {
+    return nonceTime(nonce) ?? 0;
   }
 }
 
