@@ -6,13 +6,15 @@
  * from the account, never from a header the caller chose. The host part is already the realm
  * the credentials were checked against (Authenticator.domainOf reads From for INVITEs).
  */
+import type { ErrorCode } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/logger.js';
 import { createResponse, getHeader, type SipRequest, type SipResponse } from '../message.js';
 import type { TxSource } from '../transaction/types.js';
 import { newTag, parseUriLite, uriOfNameAddr } from '../transaction/util.js';
 import type { AuthFailure, AuthResult } from './authenticator.js';
 
-export const IDENTITY_MISMATCH = 'SWB_SIP_IDENTITY_MISMATCH';
+/** The registry's code (src/kernel/error-codes.ts), logged with the 403. */
+export const IDENTITY_MISMATCH = 'SWB_SIP_IDENTITY_MISMATCH' satisfies ErrorCode;
 
 /** undefined when the INVITE may proceed; else the 403 to send and the code to log. */
 export function identityDenied(
