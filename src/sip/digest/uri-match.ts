@@ -36,3 +36,18 @@ export function digestUriMatches(digestUri: string, requestUri: string): boolean
     defaultPort(a) === defaultPort(b)
   );
 }
+
+/**
+ * The check the authenticator applies. REGISTER is the one exception: its Request-URI only
+ * names the registrar (RFC 3261 10.2: the domain), which the realm already pins, and what a
+ * REGISTER changes is chosen by To and Contact, not by that URI. So any user-less SIP URI is
+ * taken as naming us: SIPp's default `uri="sip:<server ip>:<port>"` and phones configured with
+ * the server's address register. Replay of a REGISTER is stopped by the flow-bound nonce and nc.
+ * Every other method (INVITE above all: the Request-URI is whom it calls) must match exactly.
+ */
+export function digestUriAcceptable(method: string, digestUri: string, requestUri: string): boolean {
+  if (digestUriMatches(digestUri, requestUri)) return true;
+  if (method !== 'REGISTER') return false;
+  const a = tryParse(digestUri);
+  return a !== undefined && a.user === undefined && a.password === undefined;
+}

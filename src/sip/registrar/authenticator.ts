@@ -5,7 +5,8 @@
  * security guard, which bans a source after repeated failures.
  *
  * Replay protection (a header captured on one request must authorise nothing else):
- * - the credentials' `uri` must name the Request-URI (digestUriMatches; RFC 3261 22.4);
+ * - the credentials' `uri` must name the Request-URI (digestUriAcceptable; RFC 3261 22.4; a
+ *   REGISTER may name the registrar by any user-less URI);
  * - nonces are bound to the flow they were issued on: transport + source IP. Not the port: a
  *   phone behind NAT on UDP gets a new public port whenever its binding times out, and must not
  *   be sent round the challenge loop for that. A nonce used on another flow is unknown (a fresh
@@ -16,7 +17,7 @@
  *   reuses a nonce just gets a new one.
  */
 
-import { digestUriMatches, NonceCountTable } from '../digest/index.js';
+import { digestUriAcceptable, NonceCountTable } from '../digest/index.js';
 import { createResponse, getHeader, type SipRequest, type SipResponse } from '../message.js';
 import type { TxSource } from '../transaction/types.js';
 import { newTag, parseUriLite, uriOfNameAddr } from '../transaction/util.js';
@@ -148,7 +149,7 @@ export class Authenticator {
     if (creds.realm.toLowerCase() !== domain) return forbidden('realm-mismatch');
     if (!SUPPORTED.includes(creds.algorithm)) return forbidden('algorithm-not-offered');
     // a response computed for another Request-URI authorises nothing here (RFC 3261 22.4)
-    if (!digestUriMatches(creds.uri, req.uri)) return forbidden('uri-mismatch');
+    if (!digestUriAcceptable(req.method, creds.uri, req.uri)) return forbidden('uri-mismatch');
     const now = this.#opts.now();
     const n = this.#nonces.check(creds.nonce, Authenticator.flowOf(src), now);
     if (n === 'invalid') return challenge(false, 'nonce-unknown');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeClock } from '../../../src/kernel/clock.js';
 import { NonceCountTable } from '../../../src/sip/digest/nonce-counts.js';
-import { digestUriMatches } from '../../../src/sip/digest/uri-match.js';
+import { digestUriAcceptable, digestUriMatches } from '../../../src/sip/digest/uri-match.js';
 import { getHeader, getHeaders, type SipRequest } from '../../../src/sip/message.js';
 import { Authenticator } from '../../../src/sip/registrar/authenticator.js';
 import {
@@ -95,6 +95,18 @@ describe('digestUriMatches', () => {
     assert.ok(!digestUriMatches('sip:demo.example', 'sip:1002@demo.example'));
     assert.ok(!digestUriMatches('*', 'sip:1002@demo.example'));
     assert.ok(!digestUriMatches('sip:1002@demo.example', 'tel:+861002'));
+  });
+});
+
+describe('digestUriAcceptable', () => {
+  it('lets a REGISTER name the registrar by any user-less URI (SIPp: sip:<server ip>:<port>)', () => {
+    assert.ok(digestUriAcceptable('REGISTER', 'sip:127.0.0.1:5060', 'sip:demo.example'));
+    assert.ok(!digestUriAcceptable('REGISTER', 'sip:1002@demo.example', 'sip:demo.example'));
+  });
+  it('never lets an INVITE do so: its Request-URI is whom it calls', () => {
+    assert.ok(!digestUriAcceptable('INVITE', 'sip:127.0.0.1:5060', 'sip:1002@demo.example'));
+    assert.ok(!digestUriAcceptable('INVITE', 'sip:demo.example', 'sip:1002@demo.example'));
+    assert.ok(digestUriAcceptable('INVITE', 'sip:1002@demo.example', 'sip:1002@demo.example'));
   });
 });
 
