@@ -127,14 +127,25 @@ export class Authenticator {
     return createResponse(req, proxy ? 407 : 401, { toTag: newTag(), headers });
   }
 
+  /** A challenge with the algorithms for `claimed`: the same lookup whether or not it exists. */
+  async #challengeFor(
+    req: SipRequest,
+    src: TxSource,
+    domain: string,
+    claimed: string,
+    stale: boolean,
+    reason: AuthFailure,
+    proxy: boolean,
+  ): Promise<AuthResult> {
+    const algs = (await this.#opts.users.challengeAlgorithms?.(domain, claimed)) ?? this.algorithms;
+    return { ok: false, reason, response: this.challenge(req, domain, stale, proxy, src, algs) };
+  }
+
   async authenticate(req: SipRequest, src: TxSource, proxy = false): Promise<AuthResult> {
     const { domain, user: claimed } = Authenticator.domainOf(req);
     const header = getHeader(req, proxy ? 'Proxy-Authorization' : 'Authorization');
-    const challenge = async (stale: boolean, reason: AuthFailure): Promise<AuthResult> => {
-      // the same lookup for every claimed user, existing or not (answers must not tell them apart)
-      const algs = (await this.#opts.users.challengeAlgorithms?.(domain, claimed)) ?? this.algorithms;
-      return { ok: false, reason, response: this.challenge(req, domain, stale, proxy, src, algs) };
-    };
+    const challenge = (stale: boolean, reason: AuthFailure) =>
+      this.#challengeFor(req, src, domain, claimed, stale, reason, proxy);
     if (!header) {
       this.#opts.security?.scanHit?.(src);
       return challenge(false, 'no-credentials');
