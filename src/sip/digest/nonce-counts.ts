@@ -24,12 +24,6 @@ export interface NonceCountOptions {
 
 export type NonceUse = 'ok' | 'replay';
 
-interface Entry {
-  issuedAt: number;
-  /** Last accepted nc; -1 marks a nonce used without qop (single use). */
-  nc: number;
-}
-
 /** nc used for qop-less (RFC 2069) requests: any second use is a replay. */
 const ONCE = -1;
 
@@ -37,16 +31,25 @@ export class NonceCountTable {
   readonly #ttlMs: number;
   readonly #max: number;
   readonly #now: () => number;
-  /** Insertion order = order of first use, which is (nearly) issue order: sweeps stop early. */
-  readonly #entries = new Map<string, Entry>();
+  /** nonce → last accepted nc (numbers only: no object per nonce for the GC to trace). */
+  readonly #nc = new Map<string, number>();
+  /**
+   * The same nonces in order of first use (a ring): the oldest is found without walking the
+   * Map (whose deleted slots at the head would make that O(n) under churn).
+   */
+  readonly #ring: (string | undefined)[];
+  readonly #issued: Float64Array;
+  #head = 0;
+  #count = 0;
   #floor: number;
   #evicted = 0;
-  #calls = 0;
 
   constructor(opts: NonceCountOptions) {
     this.#ttlMs = opts.ttlMs;
     this.#max = Math.max(1, opts.maxEntries ?? 65_536);
     this.#now = opts.now;
+    this.#ring = new Array<string | undefined>(this.#max);
+    this.#issued = new Float64Array(this.#max);
     // nonces stamped in the same millisecond as the table are ours: floor just before it
     this.#floor = opts.now() - 1;
   }
@@ -57,22 +60,25 @@ export class NonceCountTable {
    */
   use(nonce: string, issuedAt: number, nc: number | undefined): NonceUse {
     const now = this.#now();
-    // sweeping every call costs an iterator per request; every 32nd keeps the table as tight
-    if ((++this.#calls & 31) === 0) this.#sweep(now);
-    const e = this.#entries.get(nonce);
-    if (!e) {
+    this.#sweep(now);
+    const last = this.#nc.get(nonce);
+    if (last === undefined) {
       if (issuedAt <= this.#floor || now - issuedAt > this.#ttlMs) return 'replay';
-      if (this.#entries.size >= this.#max) this.#evictOldest();
-      this.#entries.set(nonce, { issuedAt, nc: nc ?? ONCE });
+      if (this.#count === this.#max) this.#evictOldest();
+      const at = (this.#head + this.#count) % this.#max;
+      this.#ring[at] = nonce;
+      this.#issued[at] = issuedAt;
+      this.#count++;
+      this.#nc.set(nonce, nc ?? ONCE);
       return 'ok';
     }
-    if (nc === undefined || e.nc === ONCE || nc <= e.nc) return 'replay';
-    e.nc = nc;
+    if (nc === undefined || last === ONCE || nc <= last) return 'replay';
+    this.#nc.set(nonce, nc);
     return 'ok';
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#count;
   }
 
   /** Entries evicted because the table was full (a metric: a steady rise means raise maxEntries). */
@@ -84,21 +90,23 @@ export class NonceCountTable {
     return this.#floor;
   }
 
+  #dropHead(): number {
+    const key = this.#ring[this.#head]!;
+    const issued = this.#issued[this.#head]!;
+    this.#nc.delete(key);
+    this.#ring[this.#head] = undefined;
+    this.#head = (this.#head + 1) % this.#max;
+    this.#count--;
+    return issued;
+  }
+
   #evictOldest(): void {
-    const first = this.#entries.entries().next();
-    if (first.done) return;
-    const [key, e] = first.value;
-    this.#entries.delete(key);
-    this.#floor = Math.max(this.#floor, e.issuedAt);
+    this.#floor = Math.max(this.#floor, this.#dropHead());
     this.#evicted++;
   }
 
-  /** Drops expired entries from the head; bounded work per call keeps `use` O(1) amortised. */
+  /** Drops expired entries from the head (oldest first); O(1) amortised per use. */
   #sweep(now: number): void {
-    let budget = 64;
-    for (const [key, e] of this.#entries) {
-      if (budget-- === 0 || now - e.issuedAt <= this.#ttlMs) return;
-      this.#entries.delete(key);
-    }
+    while (this.#count > 0 && now - this.#issued[this.#head]! > this.#ttlMs) this.#dropHead();
   }
 }
