@@ -128,7 +128,7 @@ export class Authenticator {
   }
 
   /** A challenge with the algorithms for `claimed`: the same lookup whether or not it exists. */
-  async #challengeFor(
+  #challengeFor(
     req: SipRequest,
     src: TxSource,
     domain: string,
@@ -136,9 +136,15 @@ export class Authenticator {
     stale: boolean,
     reason: AuthFailure,
     proxy: boolean,
-  ): Promise<AuthResult> {
-    const algs = (await this.#opts.users.challengeAlgorithms?.(domain, claimed)) ?? this.algorithms;
-    return { ok: false, reason, response: this.challenge(req, domain, stale, proxy, src, algs) };
+  ): AuthResult | Promise<AuthResult> {
+    const make = (algs: DigestAlgorithm[] | undefined): AuthResult => ({
+      ok: false,
+      reason,
+      response: this.challenge(req, domain, stale, proxy, src, algs ?? this.algorithms),
+    });
+    const found = this.#opts.users.challengeAlgorithms?.(domain, claimed);
+    // a synchronous directory (in memory) costs no extra turn of the event loop
+    return found instanceof Promise ? found.then(make) : make(found);
   }
 
   async authenticate(req: SipRequest, src: TxSource, proxy = false): Promise<AuthResult> {
