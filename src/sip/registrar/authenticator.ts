@@ -45,7 +45,7 @@ export interface AuthenticatorOptions {
   algorithms?: DigestAlgorithm[];
   /** Nonce lifetime (default 60 s): the window in which a nonce may be answered and reused. */
   nonceTtlMs?: number;
-  /** Nonces tracked for nc at once (default 100,000; ~20 MB at worst). */
+  /** Nonces tracked for nc at once (default 100,000; ~12 MB at worst). */
   maxTrackedNonces?: number;
   security?: AuthFailureSink;
   now: () => number;
