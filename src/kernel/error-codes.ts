@@ -84,6 +84,12 @@ export const ERROR_CODES = {
     message: 'No {transport} transport or connection to reach {target}',
   },
   SWB_SIP_SDP: { http: 400, sip: 488, severity: 'info', message: 'Unacceptable SDP: {reason}' },
+  SWB_SIP_IDENTITY_MISMATCH: {
+    http: 403,
+    sip: 403,
+    severity: 'info',
+    message: 'From is not the authenticated SIP account (and the account may not present another identity)',
+  },
   SWB_SIP_DIGEST: {
     http: 400,
     sip: 400,

@@ -19,6 +19,10 @@ export class TrunkAwareUserDirectory implements SipUserDirectory {
     return this.inner.tenantOfDomain?.(domain);
   }
 
+  challengeAlgorithms(domain: string, user: string) {
+    return this.inner.challengeAlgorithms?.(domain, user);
+  }
+
   async lookup(domain: string, user: string): Promise<SipUser | undefined> {
     const account = await this.inner.lookup(domain, user);
     if (account) return account;
@@ -39,6 +43,13 @@ export class TrunkAwareUserDirectory implements SipUserDirectory {
       .where('trunks.direction', '!=', 'outbound')
       .executeTakeFirst();
     if (!row?.ha1_md5 || !row.ha1_sha256) return undefined;
-    return { tenantId: row.tenant_id, userId: row.id, ha1Md5: row.ha1_md5, ha1Sha256: row.ha1_sha256 };
+    // a carrier's From is its caller's number, not its username
+    return {
+      tenantId: row.tenant_id,
+      userId: row.id,
+      ha1Md5: row.ha1_md5,
+      ha1Sha256: row.ha1_sha256,
+      presentAnyIdentity: true,
+    };
   }
 }

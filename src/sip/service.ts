@@ -15,6 +15,7 @@ import { blindTransfer } from './b2bua/transfer.js';
 import type { MediaPort } from './b2bua/types.js';
 import { getHeader, type SipRequest } from './message.js';
 import { Authenticator } from './registrar/authenticator.js';
+import { identityDenied, logAuthFailure } from './registrar/caller-identity.js';
 import type { DigestAlgorithm } from './registrar/digest-auth.js';
 import type { LocationStore, SipUserDirectory } from './registrar/ports.js';
 import { Registrar } from './registrar/registrar.js';
@@ -176,16 +177,23 @@ export async function startSipService(opts: SipServiceOptions): Promise<SipServi
       const trunk = isTrunk(config, src, req);
       if (trunk) return { trunk: `${trunk.host}:${trunk.port ?? '*'}`, tenantId: trunk.tenantId };
       const r = await auth.authenticate(req, src);
-      if (r.ok)
-        return {
-          tenantId: r.user.tenantId,
-          userId: r.user.userId,
-          domain: r.domain,
-          // the digest-authenticated SIP username: what outbound policy and identity go by
-          assertedUser: r.username,
-        };
-      tx.respond(r.response);
-      return false;
+      if (!r.ok) {
+        if (r.reason !== 'no-credentials') logAuthFailure(logger, 'INVITE', src, r.reason);
+        tx.respond(r.response);
+        return false;
+      }
+      const denied = identityDenied(req, r);
+      if (denied) {
+        logger.info(
+          { code: denied.code, ip: src.remoteAddress, port: src.remotePort, transport: src.transport },
+          'sip INVITE refused: From is not the authenticated account',
+        );
+        tx.respond(denied.response);
+        return false;
+      }
+      // assertedUser: who the caller is, from the credentials (not from From); the router asserts
+      // it toward trunks (P-Asserted-Identity) and uses it for the caller's class of service
+      return { tenantId: r.user.tenantId, userId: r.user.userId, domain: r.domain, assertedUser: r.username };
     },
   });
 

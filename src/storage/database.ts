@@ -16,6 +16,7 @@ import * as m001 from './migrations/001-foundation.js';
 import * as m002 from './migrations/002-sip.js';
 import * as m003 from './migrations/003-numbers.js';
 import * as m004 from './migrations/004-outbound-policy.js';
+import * as m005 from './migrations/005-sip-auth.js';
 import * as m006 from './migrations/006-login-and-keys.js';
 import * as m007 from './migrations/007-trunk-trust.js';
 import type { Database } from './schema.js';
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-sip': m002,
   '003-numbers': m003,
   '004-outbound-policy': m004,
+  '005-sip-auth': m005,
   '006-login-and-keys': m006,
   '007-trunk-trust': m007,
 };

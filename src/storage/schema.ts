@@ -18,6 +18,8 @@ export interface TenantsTable {
   max_outbound_per_minute: number | null;
   /** JSON array of E.164 prefixes its phones may never dial over a trunk. */
   outbound_deny_prefixes: string;
+  /** Digest algorithms its phones are challenged with ('md5', 'sha256+md5', …); null = config sip.digest. */
+  sip_digest?: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -130,6 +132,10 @@ export interface SipAccountsTable {
   /** Outbound trunk-call limits (null = config.outboundPolicy default). */
   max_concurrent_outbound: number | null;
   max_outbound_per_minute: number | null;
+  /** Digest algorithms this account is challenged with; null = the tenant's choice. */
+  digest?: string | null;
+  /** 1: may present another user than its own in From (default 0). */
+  present_any_identity?: number;
   created_at: number;
   updated_at: number;
 }

@@ -4,6 +4,8 @@ import type {
   OutboundPolicyStore,
   TenantOutboundSettings,
 } from '../numbers/outbound-policy.js';
+import type { DigestAlgorithm } from '../sip/registrar/digest-auth.js';
+import { digestAlgorithms } from '../sip/registrar/digest-policy.js';
 import type { Binding, LocationStore, SipUser, SipUserDirectory } from '../sip/registrar/ports.js';
 import type { Database } from './schema.js';
 
@@ -36,18 +38,45 @@ export class DbSipUserDirectory implements SipUserDirectory {
         'sip_accounts.ha1_md5 as ha1_md5',
         'sip_accounts.ha1_sha256 as ha1_sha256',
         'sip_accounts.enabled as enabled',
+        'sip_accounts.digest as digest',
+        'sip_accounts.present_any_identity as present_any_identity',
         'tenants.status as tenant_status',
+        'tenants.sip_digest as tenant_digest',
       ])
       .where('tenants.sip_domain', '=', d)
       .where('sip_accounts.username', '=', user)
       .executeTakeFirst();
     if (!row || row.enabled !== 1 || row.tenant_status !== 'active' || row.realm !== d) return undefined;
+    const algorithms = digestAlgorithms(row.digest) ?? digestAlgorithms(row.tenant_digest);
     return {
       tenantId: row.tenant_id,
       userId: row.user_id ?? row.id,
       ha1Md5: row.ha1_md5,
       ha1Sha256: row.ha1_sha256,
+      ...(algorithms ? { algorithms } : {}),
+      ...(row.present_any_identity === 1 ? { presentAnyIdentity: true } : {}),
     };
+  }
+
+  /**
+   * One query whether or not the account exists (a left join), so a challenge costs the same
+   * for every claimed user. An account's own choice shows in its challenge: see
+   * docs/security.sipauth.md for what that tells a scanner and why it is opt-in.
+   */
+  async challengeAlgorithms(domain: string, user: string): Promise<DigestAlgorithm[] | undefined> {
+    const row = await this.db
+      .selectFrom('tenants')
+      .leftJoin('sip_accounts', (j) =>
+        j
+          .onRef('sip_accounts.tenant_id', '=', 'tenants.id')
+          .on('sip_accounts.username', '=', user)
+          .on('sip_accounts.enabled', '=', 1),
+      )
+      .select(['tenants.sip_digest as tenant_digest', 'sip_accounts.digest as digest'])
+      .where('tenants.sip_domain', '=', domain.toLowerCase())
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return digestAlgorithms(row.digest) ?? digestAlgorithms(row.tenant_digest);
   }
 }
 

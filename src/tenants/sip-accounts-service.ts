@@ -2,6 +2,7 @@ import { SwbError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import { type ClassOfService, isClassOfService } from '../numbers/class-of-service.js';
 import { computeHa1 } from '../sip/registrar/digest-auth.js';
+import { type DigestSetting, isDigestSetting } from '../sip/registrar/digest-policy.js';
 import { decodeCursor, type Page, type PageRequest, toPage } from '../storage/page.js';
 import { TenantsRepo } from '../storage/repositories/tenants-repo.js';
 import { UsersRepo } from '../storage/repositories/users-repo.js';
@@ -26,6 +27,10 @@ export interface SipAccount {
   /** Limits on outbound trunk calls; null = the configured default (config.outboundPolicy). */
   maxConcurrentOutbound: number | null;
   maxOutboundPerMinute: number | null;
+  /** Digest algorithms this account is challenged with; null = the tenant's SIP settings. */
+  digest: DigestSetting | null;
+  /** May put another user than its own in From (a PBX behind it); false = From must be `username`. */
+  presentAnyIdentity: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -43,6 +48,8 @@ function toAccount(r: SipAccountsTable, domain: string | null): SipAccount {
     classOfService: isClassOfService(r.class_of_service) ? r.class_of_service : 'internal',
     maxConcurrentOutbound: r.max_concurrent_outbound,
     maxOutboundPerMinute: r.max_outbound_per_minute,
+    digest: isDigestSetting(r.digest) ? r.digest : null,
+    presentAnyIdentity: r.present_any_identity === 1,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
   };
@@ -53,6 +60,12 @@ export interface OutboundInput {
   classOfService?: ClassOfService | undefined;
   maxConcurrentOutbound?: number | null | undefined;
   maxOutboundPerMinute?: number | null | undefined;
+}
+
+/** Per-tenant SIP settings (tenants.sip_digest). */
+export interface SipSettings {
+  /** Digest algorithms the tenant's accounts are challenged with; null = config sip.digest. */
+  digest: DigestSetting | null;
 }
 
 export class SipAccountsService {
@@ -104,7 +117,13 @@ export class SipAccountsService {
 
   async create(
     ctx: RequestContext,
-    input: { username: string; password: string; userId?: string | undefined } & OutboundInput,
+    input: {
+      username: string;
+      password: string;
+      userId?: string | undefined;
+      digest?: DigestSetting | null | undefined;
+      presentAnyIdentity?: boolean | undefined;
+    } & OutboundInput,
   ): Promise<SipAccount> {
     requirePermission(ctx.principal, 'config:manage');
     const tenantId = ctx.principal.tenantId;
@@ -127,6 +146,8 @@ export class SipAccountsService {
       class_of_service: input.classOfService ?? 'national',
       max_concurrent_outbound: input.maxConcurrentOutbound ?? null,
       max_outbound_per_minute: input.maxOutboundPerMinute ?? null,
+      digest: input.digest ?? null,
+      present_any_identity: input.presentAnyIdentity ? 1 : 0,
       created_at: now,
       updated_at: now,
     };
@@ -157,6 +178,8 @@ export class SipAccountsService {
       password?: string | undefined;
       enabled?: boolean | undefined;
       userId?: string | null | undefined;
+      digest?: DigestSetting | null | undefined;
+      presentAnyIdentity?: boolean | undefined;
     } & OutboundInput,
   ): Promise<SipAccount> {
     requirePermission(ctx.principal, 'config:manage');
@@ -179,6 +202,8 @@ export class SipAccountsService {
           : input.maxOutboundPerMinute,
       updated_at: now,
     };
+    if (input.digest !== undefined) row.digest = input.digest;
+    if (input.presentAnyIdentity !== undefined) row.present_any_identity = input.presentAnyIdentity ? 1 : 0;
     if (input.password) {
       if (!domain)
         throw new SwbError('SWB_VALIDATION', { field: 'password', reason: 'the tenant has no SIP domain' });
@@ -205,6 +230,33 @@ export class SipAccountsService {
       });
     });
     return toAccount(row, domain);
+  }
+
+  /** The tenant's SIP settings (what its accounts inherit). */
+  async settings(ctx: RequestContext): Promise<SipSettings> {
+    requirePermission(ctx.principal, 'config:manage');
+    const t = await new TenantsRepo(this.deps.db).byId(ctx.principal.tenantId);
+    return { digest: isDigestSetting(t?.sip_digest) ? t.sip_digest : null };
+  }
+
+  async updateSettings(ctx: RequestContext, input: { digest?: DigestSetting | null }): Promise<SipSettings> {
+    requirePermission(ctx.principal, 'config:manage');
+    const tenantId = ctx.principal.tenantId;
+    const before = await this.settings(ctx);
+    const after: SipSettings = { digest: input.digest === undefined ? before.digest : input.digest };
+    const now = this.deps.clock.now();
+    await auditedTransaction(this.deps, async (trx) => {
+      await trx.updateTable('tenants').set({ sip_digest: after.digest }).where('id', '=', tenantId).execute();
+      await recordAudit(trx, ctx, now, {
+        tenantId,
+        action: 'update',
+        resourceType: 'sip_settings',
+        resourceId: tenantId,
+        before,
+        after,
+      });
+    });
+    return after;
   }
 
   async delete(ctx: RequestContext, id: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { DIGEST_SETTINGS } from '../../sip/registrar/digest-policy.js';
 import type { SipAccountsService } from '../../tenants/sip-accounts-service.js';
 import { ctxOf } from '../authn.js';
 import { errorResponses, Id, IdParams, PageOf, PageQuery, Search, Timestamp } from '../schemas/common.js';
@@ -24,6 +25,25 @@ const OutboundFields = {
   maxConcurrentOutbound: T.Optional(MaxConcurrent),
   maxOutboundPerMinute: T.Optional(MaxPerMinute),
 };
+const Digest = T.Union(
+  DIGEST_SETTINGS.map((d) => T.Literal(d)),
+  {
+    description:
+      'Digest algorithms challenged, most preferred first; md5 works with every phone, sha256 only with phones that support RFC 8760',
+  },
+);
+const DigestOrInherit = T.Union([Digest, T.Null()], {
+  description: 'null inherits (account → tenant → sip.digest)',
+});
+const PresentAnyIdentity = T.Boolean({
+  description:
+    'May put another user than its own in From (a PBX behind it). Default false: an INVITE whose From is not this username gets 403',
+});
+
+const SipSettingsSchema = T.Object(
+  { digest: T.Union([Digest, T.Null()], { description: 'null = the server default (config sip.digest)' }) },
+  { $id: 'SipSettings' },
+);
 
 const SipAccountSchema = T.Object(
   {
@@ -37,6 +57,8 @@ const SipAccountSchema = T.Object(
     classOfService: ClassOfServiceSchema,
     maxConcurrentOutbound: MaxConcurrent,
     maxOutboundPerMinute: MaxPerMinute,
+    digest: DigestOrInherit,
+    presentAnyIdentity: PresentAnyIdentity,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -79,7 +101,14 @@ export function sipAccountsRoutes(app: FastifyInstance, svc: SipAccountsService)
         tags,
         summary: 'Create a SIP account; the password is stored only as digest HA1s',
         body: T.Object(
-          { username: SipUsername, password: SipPassword, userId: T.Optional(Id), ...OutboundFields },
+          {
+            username: SipUsername,
+            password: SipPassword,
+            userId: T.Optional(Id),
+            ...OutboundFields,
+            digest: T.Optional(DigestOrInherit),
+            presentAnyIdentity: T.Optional(PresentAnyIdentity),
+          },
           { additionalProperties: false },
         ),
         response: { 201: SipAccountSchema, ...errorResponses },
@@ -93,7 +122,7 @@ export function sipAccountsRoutes(app: FastifyInstance, svc: SipAccountsService)
       schema: {
         tags,
         summary:
-          'Set the password, enable/disable, link to a user, or set the class of service and outbound limits',
+          'Set the password, enable/disable, link to a user, choose its digest or identity rule, or set the class of service and outbound limits',
         params: IdParams,
         body: T.Object(
           {
@@ -101,6 +130,8 @@ export function sipAccountsRoutes(app: FastifyInstance, svc: SipAccountsService)
             enabled: T.Optional(T.Boolean()),
             userId: T.Optional(T.Union([Id, T.Null()])),
             ...OutboundFields,
+            digest: T.Optional(DigestOrInherit),
+            presentAnyIdentity: T.Optional(PresentAnyIdentity),
           },
           { additionalProperties: false, minProperties: 1 },
         ),
@@ -123,5 +154,31 @@ export function sipAccountsRoutes(app: FastifyInstance, svc: SipAccountsService)
       await svc.delete(ctxOf(req), (req.params as IdParams).id);
       return reply.status(204).send();
     },
+  );
+  app.get(
+    '/api/v1/sip-settings',
+    {
+      schema: {
+        tags,
+        summary: "The tenant's SIP settings its accounts inherit (digest algorithms)",
+        response: { 200: SipSettingsSchema, ...errorResponses },
+      },
+    },
+    async (req) => svc.settings(ctxOf(req)),
+  );
+  app.patch(
+    '/api/v1/sip-settings',
+    {
+      schema: {
+        tags,
+        summary: "Change the tenant's SIP settings (e.g. digest sha256+md5 for phones that support it)",
+        body: T.Object(
+          { digest: T.Optional(SipSettingsSchema.properties.digest) },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: SipSettingsSchema, ...errorResponses },
+      },
+    },
+    async (req) => svc.updateSettings(ctxOf(req), req.body as never),
   );
 }

@@ -1,10 +1,12 @@
 /**
  * B2BUA core: turns new INVITEs into InboundLegs for the call layer ('incoming' event), maps
  * CANCELs to their leg, and creates OutboundLegs. Authorization of INVITEs is a hook
- * (`authorizeInvite`) so the security layer can demand digest auth except for trunks.
+ * (`authorizeInvite`) so the security layer can demand digest auth except for trunks. An
+ * INVITE whose body is no usable SDP offer is refused (400/415/488) before that hook runs.
  */
 import { TypedEmitter } from '../../kernel/events.js';
 import { createResponse, type SipRequest } from '../message.js';
+import { checkOfferBody } from '../sdp/offer-check.js';
 import type { SipStack } from '../stack.js';
 import type { InviteServerTransaction } from '../transaction/invite-server.js';
 import type { TxSource } from '../transaction/types.js';
@@ -58,6 +60,22 @@ export class B2bua extends TypedEmitter<B2buaEvents> {
       tx.respond(
         createResponse(req, 422, { toTag: newTag(), headers: [{ name: 'Min-SE', value: String(MIN_SE) }] }),
       );
+      return;
+    }
+    // junk, no media, or a body type we do not speak: refused before auth and before any leg
+    const bad = checkOfferBody(req);
+    if (bad) {
+      this.stack.logger.info(
+        {
+          reason: bad.reason,
+          status: bad.status,
+          ip: src.remoteAddress,
+          port: src.remotePort,
+          transport: src.transport,
+        },
+        'sip INVITE offer refused',
+      );
+      tx.respond(createResponse(req, bad.status, { toTag: newTag(), headers: bad.headers }));
       return;
     }
     const authorize = this.#opts.authorizeInvite;

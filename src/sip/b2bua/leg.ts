@@ -10,6 +10,7 @@ import { TypedEmitter } from '../../kernel/events.js';
 import { newId } from '../../kernel/ids.js';
 import type { Dialog } from '../dialog/dialog.js';
 import { createResponse, getHeader, type SipRequest, type SipResponse } from '../message.js';
+import { checkOfferBody } from '../sdp/offer-check.js';
 import type { SipStack } from '../stack.js';
 import type { InviteServerTransaction } from '../transaction/invite-server.js';
 import type { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
@@ -277,6 +278,16 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
       case 'UPDATE': {
         if (req.method === 'INVITE' && this.#reinvitePending) {
           reply(491);
+          return;
+        }
+        // a refused offer leaves the session as it was (RFC 3261 14.2), session timer included
+        const bad = checkOfferBody(req);
+        if (bad) {
+          this.stack.logger.info(
+            { reason: bad.reason, status: bad.status, method: req.method },
+            'sip in-dialog offer refused',
+          );
+          reply(bad.status, undefined, bad.headers);
           return;
         }
         const se =

@@ -1,15 +1,17 @@
 /**
  * Adapter from the registrar/authenticator to the digest math of src/sip/digest/ (RFC 7616,
  * RFC 8760): the server side only speaks MD5 and SHA-256 with qop=auth. Nonces are stateless
- * (timestamp + random + HMAC with a per-process secret) so any node can check them and an
- * expired one yields `stale=true` (RFC 3261 22.4: the client retries without asking the user).
+ * (timestamp + random + HMAC with a per-process secret, bound to the request's flow) so any
+ * node can check them and an expired one yields `stale=true` (RFC 3261 22.4: the client retries
+ * without asking the user).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 import {
   checkNonce,
   computeResponse,
   createNonce,
   computeHa1 as digestHa1,
+  nonceTime,
   parseCredentials,
   serializeChallenge,
 } from '../digest/index.js';
@@ -88,14 +90,36 @@ export class NonceManager {
     this.#secret = secret;
   }
 
-  /** The realm is bound in by the challenge; the nonce itself is realm-independent. */
-  issue(_realm: string, now: number): string {
-    return createNonce(this.#secret, now);
+  get ttlMs(): number {
+    return this.#ttlMs;
   }
 
-  check(nonce: string, _realm: string, now: number): 'ok' | 'stale' | 'invalid' {
-    const s = checkNonce(nonce, this.#secret, now, this.#ttlMs);
+  /**
+   * Random bytes for nonces, drawn 4 KiB at a time: one CSPRNG call per 512 nonces instead of
+   * one per nonce (randomBytes(8) was the largest single cost of a challenge).
+   */
+  readonly #pool = Buffer.alloc(4096);
+  #poolOff = this.#pool.length;
+
+  /** `bind` (the flow, see Authenticator) is part of the MAC: the nonce is only good on it. */
+  issue(bind: string, now: number): string {
+    if (this.#poolOff + 8 > this.#pool.length) {
+      randomFillSync(this.#pool);
+      this.#poolOff = 0;
+    }
+    const random = this.#pool.subarray(this.#poolOff, this.#poolOff + 8);
+    this.#poolOff += 8;
+    return createNonce(this.#secret, now, random, bind);
+  }
+
+  check(nonce: string, bind: string, now: number): 'ok' | 'stale' | 'invalid' {
+    const s = checkNonce(nonce, this.#secret, now, this.#ttlMs, bind);
     return s === 'valid' ? 'ok' : s;
+  }
+
+  /** When an (already checked) nonce was issued. */
+  issuedAt(nonce: string): number {
+    return nonceTime(nonce) ?? 0;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 
 import type { TxSource } from '../transaction/types.js';
-import { computeHa1 } from './digest-auth.js';
+import { computeHa1, type DigestAlgorithm } from './digest-auth.js';
 
 export interface SipUser {
   tenantId: string;
@@ -16,12 +16,30 @@ export interface SipUser {
   ha1Sha256?: string;
   /** Plain password (only when HA1s are not stored). */
   password?: string;
+  /**
+   * Digest algorithms this user is challenged with and may answer with, most preferred first
+   * (the account's choice, else its tenant's); undefined = the service default (sip.digest).
+   */
+  algorithms?: DigestAlgorithm[];
+  /**
+   * May present another identity in From than its username (a PBX behind us, a digest trunk
+   * whose From is the calling number). Default false: From's user must be the username.
+   */
+  presentAnyIdentity?: boolean;
 }
 
 export interface SipUserDirectory {
   lookup(domain: string, user: string): Promise<SipUser | undefined> | SipUser | undefined;
   /** Tenant owning a SIP domain (undefined when the domain is not ours). */
   tenantOfDomain?(domain: string): Promise<string | undefined> | string | undefined;
+  /**
+   * Algorithms to challenge a request claiming `user`@`domain` with (account's choice, else the
+   * tenant's; undefined = the service default). Asked for every challenge, existing user or not.
+   */
+  challengeAlgorithms?(
+    domain: string,
+    user: string,
+  ): Promise<DigestAlgorithm[] | undefined> | DigestAlgorithm[] | undefined;
 }
 
 export interface Binding {
@@ -51,7 +69,14 @@ export class InMemoryUserDirectory implements SipUserDirectory {
   readonly #domains = new Map<string, string>();
 
   /** Add a user; HA1s are derived with the domain as realm. */
-  add(domain: string, user: string, password: string, tenantId: string, userId = user): void {
+  add(
+    domain: string,
+    user: string,
+    password: string,
+    tenantId: string,
+    userId = user,
+    extra: Pick<SipUser, 'algorithms' | 'presentAnyIdentity'> = {},
+  ): void {
     const d = domain.toLowerCase();
     this.#domains.set(d, tenantId);
     this.#users.set(`${d}|${user}`, {
@@ -59,11 +84,16 @@ export class InMemoryUserDirectory implements SipUserDirectory {
       userId,
       ha1Md5: computeHa1('MD5', user, d, password),
       ha1Sha256: computeHa1('SHA-256', user, d, password),
+      ...extra,
     });
   }
 
   lookup(domain: string, user: string): SipUser | undefined {
     return this.#users.get(`${domain.toLowerCase()}|${user}`);
+  }
+
+  challengeAlgorithms(domain: string, user: string): DigestAlgorithm[] | undefined {
+    return this.lookup(domain, user)?.algorithms;
   }
 
   tenantOfDomain(domain: string): string | undefined {

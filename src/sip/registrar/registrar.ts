@@ -19,6 +19,7 @@ import {
   uriOfNameAddr,
 } from '../transaction/util.js';
 import type { Authenticator } from './authenticator.js';
+import { logAuthFailure } from './caller-identity.js';
 import type { Binding, LocationStore } from './ports.js';
 
 export interface RegistrarOptions {
@@ -54,7 +55,10 @@ export class Registrar {
 
   async handle(req: SipRequest, src: TxSource): Promise<SipResponse> {
     const auth = await this.#o.auth.authenticate(req, src);
-    if (!auth.ok) return auth.response;
+    if (!auth.ok) {
+      if (auth.reason !== 'no-credentials') logAuthFailure(this.#o.logger, 'REGISTER', src, auth.reason);
+      return auth.response;
+    }
     const toUri = parseUriLite(uriOfNameAddr(getHeader(req, 'To') ?? ''));
     if (toUri.user !== auth.username) return createResponse(req, 403, { toTag: newTag() });
     const aor = `sip:${toUri.user}@${toUri.host}`;

@@ -1,2 +1,3 @@
 export * from './offer-answer.js';
+export * from './offer-check.js';
 export * from './sdp.js';

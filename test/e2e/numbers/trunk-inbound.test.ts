@@ -207,6 +207,9 @@ describe('inbound calls from a trunk routed by called number (SIPp against the f
         '-key',
         'caller',
         '13800138000',
+        // the digest uri must be the Request-URI (SIPp's default is sip:<server ip>:<port>)
+        '-auth_uri',
+        `01055500100@${domain}`,
         '-au',
         'carrier-in',
         '-ap',
@@ -243,7 +246,10 @@ describe('inbound calls from a trunk routed by called number (SIPp against the f
       calls: 1,
       cwd: scratch.dir,
       timeoutS: 20,
-      extra: ['-key', 'domain', domain, '-key', 'caller', '1003', '-au', '1003', '-ap', 'Demo@2026'],
+      extra: [
+        ...['-key', 'domain', domain, '-key', 'caller', '1003', '-auth_uri', `13800138000@${domain}`],
+        ...['-au', '1003', '-ap', 'Demo@2026'],
+      ],
     }).done;
     const carried = await carrier.done;
     assert.deepEqual(sippTotals(agent.stdout), { ok: 1, failed: 0 }, agent.stdout.slice(-2000));

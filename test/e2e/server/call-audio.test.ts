@@ -99,6 +99,9 @@ describe('call audio through the full server (SIPp → B2BUA + media plane → S
         '-key',
         'caller',
         '1002',
+        // the digest uri must be the Request-URI (SIPp's default is sip:<server ip>:<port>)
+        '-auth_uri',
+        `1003@${domain}`,
         '-au',
         '1002',
         '-ap',

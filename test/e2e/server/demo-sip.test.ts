@@ -26,8 +26,8 @@ describe('demo tenant over SIP (SIPp against the full server)', () => {
       env: {},
       overrides: {
         http: { host: '127.0.0.1', port: 0 },
-        // SIPp 3.6 answers only MD5 challenges and takes the first one offered
-        sip: { host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: 0, digest: 'md5' },
+        // the default sip.digest (md5): SIPp 3.6 answers only MD5 and takes the first challenge
+        sip: { host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: 0 },
         storage: { dataDir },
         auth: { scryptCost: 1024 },
         log: { level: 'silent' },
@@ -89,7 +89,11 @@ describe('demo tenant over SIP (SIPp against the full server)', () => {
       calls: 1,
       cwd: scratch.dir,
       timeoutS: 20,
-      extra: ['-key', 'domain', domain, '-key', 'caller', '1002', '-au', '1002', '-ap', 'Demo@2026'],
+      // the digest uri must be the Request-URI (SIPp's default is sip:<server ip>:<port>)
+      extra: [
+        ...['-key', 'domain', domain, '-key', 'caller', '1002', '-auth_uri', `1003@${domain}`],
+        ...['-au', '1002', '-ap', 'Demo@2026'],
+      ],
     }).done;
     const callee = await uas.done;
     assert.deepEqual(sippTotals(uac.stdout), { ok: 1, failed: 0 }, uac.stdout.slice(-2000));

@@ -19,7 +19,7 @@ async function service() {
   users.add('sip.test', '1001', 'pw', 'tenant-x');
   const locations = new InMemoryLocationStore();
   const svc = await startSipService({
-    config: { host: '127.0.0.1', udpPort: 0, tcpPort: 0 },
+    config: { host: '127.0.0.1', udpPort: 0, tcpPort: 0, algorithms: ['SHA-256', 'MD5'] },
     clock: systemClock,
     logger: silentLogger,
     users,

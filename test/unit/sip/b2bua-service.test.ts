@@ -24,6 +24,8 @@ async function setup() {
       host: '127.0.0.1',
       trunks: [{ host: '127.0.0.9' }],
       routes: { '800': 'sip:ivr@127.0.0.1:5090' },
+      // SHA-256 offered first: the UAC side must pick it (the service default is MD5 only)
+      algorithms: ['SHA-256', 'MD5'],
     },
     clock: net.clock,
     logger: silentLogger,

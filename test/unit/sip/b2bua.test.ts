@@ -5,7 +5,7 @@ import { Bridge } from '../../../src/sip/b2bua/bridge.js';
 import type { InboundLeg } from '../../../src/sip/b2bua/inbound-leg.js';
 import type { OutboundLeg } from '../../../src/sip/b2bua/outbound-leg.js';
 import type { LegEnd, MediaPort } from '../../../src/sip/b2bua/types.js';
-import { createResponse } from '../../../src/sip/message.js';
+import { createResponse, getHeader } from '../../../src/sip/message.js';
 import { FakeNet, run, settle } from './net-helpers.js';
 
 const media: MediaPort = Object.freeze({
@@ -153,6 +153,26 @@ describe('B2BUA', () => {
     assert.equal(res[0]!.status, 200);
     await Promise.all([call.resume(), run(w.net, 1000)]);
     assert.deepEqual(seen, ['held', 'resumed']);
+    w.close();
+  });
+
+  it('refuses a re-INVITE whose SDP has no m= line, or is junk, with 488 and a Warning; the call stays up', async () => {
+    const w = world();
+    const call = w.dial();
+    await run(w.net, 1000);
+    const seen: string[] = [];
+    w.ctx.bLeg!.on('held', () => seen.push('held'));
+    const noMedia = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n';
+    for (const sdp of [noMedia, '\u0000\u00ff junk \u0001']) {
+      const [res] = await Promise.all([call.reinvite({ sdp }), run(w.net, 1000)]);
+      assert.equal(res?.status, 488);
+      assert.match(getHeader(res!, 'Warning') ?? '', /^3\d\d switchboard "/);
+    }
+    assert.equal(w.ctx.swA!.state, 'answered');
+    assert.deepEqual(seen, []);
+    // a good re-INVITE still works afterwards
+    const [ok] = await Promise.all([call.hold(), run(w.net, 1000)]);
+    assert.equal(ok?.status, 200);
     w.close();
   });
 

@@ -99,8 +99,18 @@ async function registerWithAuth(
 }
 
 describe('Registrar', () => {
-  it('challenges with SHA-256 first and MD5 second (RFC 8760), qop=auth', async () => {
+  it('challenges with MD5 only by default (what every phone answers), qop=auth', async () => {
     const t = setup();
+    const res = await t.registrar.handle(register('1001', 'a.example'), SRC);
+    assert.equal(res.status, 401);
+    const ch = getHeaders(res, 'WWW-Authenticate');
+    assert.equal(ch.length, 1);
+    assert.match(ch[0]!, /algorithm=MD5/);
+    assert.match(ch[0]!, /realm="a\.example".*qop="auth"/);
+  });
+
+  it('challenges with SHA-256 first and MD5 second when configured so (RFC 8760), qop=auth', async () => {
+    const t = setup({ algorithms: ['SHA-256', 'MD5'] });
     const res = await t.registrar.handle(register('1001', 'a.example'), SRC);
     assert.equal(res.status, 401);
     const ch = getHeaders(res, 'WWW-Authenticate');
@@ -112,7 +122,7 @@ describe('Registrar', () => {
 
   for (const alg of ['MD5', 'SHA-256'] as const) {
     it(`registers with ${alg} digest and lists the binding with its expiry`, async () => {
-      const t = setup();
+      const t = setup({ algorithms: ['SHA-256', 'MD5'] });
       const res = await registerWithAuth(t, '1001', 'a.example', 'secret1', { expires: '600' }, alg);
       assert.equal(res.status, 200);
       assert.deepEqual(getHeaders(res, 'Contact'), ['<sip:1001@127.0.0.1:5070>;expires=600']);
