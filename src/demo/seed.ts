@@ -84,7 +84,7 @@ export async function seedDemo(deps: TenantsDeps): Promise<SeedResult> {
       orgUnitId: u.unit ? unitIds[u.unit] : undefined,
     });
     if (u.role === 'agent')
-      // national: the demo trunk's country only; international stays off (docs/security.tollfraud.md)
+      // national: the demo trunk's country only; international stays off (docs/security.md#toll-fraud-class-of-service-and-outbound-limits)
       await sip.create(ctx, {
         username: u.username,
         password: DEMO.password,

@@ -4,7 +4,7 @@
  * Asked by the inbound router before any trunk leg exists; a refusal is logged with the source,
  * published as a `security.*` event and counted.
  *
- * SIP answers (see docs/security.tollfraud.md):
+ * SIP answers (see docs/security.md#toll-fraud-class-of-service-and-outbound-limits):
  * - 403 (SWB_CALL_CLASS_FORBIDDEN) when the class of service forbids the destination, the number
  *   starts with a prefix on the tenant's deny list, or the authenticated account is unknown:
  *   policy, retrying will not help;

@@ -61,7 +61,7 @@ export class DbSipUserDirectory implements SipUserDirectory {
   /**
    * One query whether or not the account exists (a left join), so a challenge costs the same
    * for every claimed user. An account's own choice shows in its challenge: see
-   * docs/security.sipauth.md for what that tells a scanner and why it is opt-in.
+   * docs/security.md#sip-digest-caller-identity-and-bad-sdp for what that tells a scanner and why it is opt-in.
    */
   async challengeAlgorithms(domain: string, user: string): Promise<DigestAlgorithm[] | undefined> {
     const row = await this.db

@@ -11,7 +11,7 @@ import type { Principal } from './types.js';
 
 /**
  * The one place that decides whether an actor may act on a user, a role or a grant without
- * exceeding their own rights. The rule (docs/security.privesc.md):
+ * exceeding their own rights. The rule (docs/security.md#privilege-escalation-inside-a-tenant):
  *
  * - rights are a role's permissions and the width of its data scope (self < group < center < tenant);
  * - nobody acts on a user (password, status, role, unit, deletion) whose rights exceed their own;

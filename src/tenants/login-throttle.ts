@@ -12,7 +12,7 @@ import type { Database } from '../storage/schema.js';
 import type { TenantsDeps } from './context.js';
 
 /**
- * Login throttling (issue 11 findings 2 and 3; design and ASVS mapping in docs/security.login.md).
+ * Login throttling (issue 11 findings 2 and 3; design and ASVS mapping in docs/security.md#logins-lock-out-path-normalisation-and-api-keys).
  *
  * Three counters, each changed by one atomic statement when the request **arrives**, before
  * any lookup or hashing, so N parallel guesses are N counts (once a counter is over its limit,

@@ -22,7 +22,7 @@ export interface SipAccount {
   enabled: boolean;
   /** False when the tenant's SIP domain changed since the password was set (set it again). */
   usable: boolean;
-  /** Which outside numbers the phone may dial over the trunk (docs/security.tollfraud.md). */
+  /** Which outside numbers the phone may dial over the trunk (docs/security.md#toll-fraud-class-of-service-and-outbound-limits). */
   classOfService: ClassOfService;
   /** Limits on outbound trunk calls; null = the configured default (config.outboundPolicy). */
   maxConcurrentOutbound: number | null;

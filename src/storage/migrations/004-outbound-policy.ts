@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * Toll-fraud policy (docs/security.tollfraud.md): each SIP account's class of service
+ * Toll-fraud policy (docs/security.md#toll-fraud-class-of-service-and-outbound-limits): each SIP account's class of service
  * (`internal`, `national`, `international`; existing accounts become `national`, so an upgrade
  * closes international dialling until an administrator opens it) and its limits on outbound
  * trunk calls; the tenant's limits and its deny list of dialled prefixes. A null limit takes the default from config.outboundPolicy.

@@ -213,7 +213,11 @@ describe('toll fraud: class of service and outbound limits (SIPp and a raw carri
       calls,
       cwd: scratch.dir,
       timeoutS: 20,
-      extra: ['-key', 'domain', domain, '-key', 'caller', user, '-au', user, '-ap', 'Demo@2026'],
+      // the digest uri must be the Request-URI (SIPp's default is sip:<server ip>:<port>)
+      extra: [
+        ...['-key', 'domain', domain, '-key', 'caller', user, '-auth_uri', `${dialled}@${domain}`],
+        ...['-au', user, '-ap', 'Demo@2026'],
+      ],
     }).done;
     assert.deepEqual(
       sippTotals(r.stdout),
@@ -324,7 +328,10 @@ describe('toll fraud: class of service and outbound limits (SIPp and a raw carri
       calls: 2,
       cwd: scratch.dir,
       timeoutS: 25,
-      extra: ['-key', 'domain', domain, '-key', 'caller', '1002', '-au', '1002', '-ap', 'Demo@2026'],
+      extra: [
+        ...['-key', 'domain', domain, '-key', 'caller', '1002', '-auth_uri', `13800138000@${domain}`],
+        ...['-au', '1002', '-ap', 'Demo@2026'],
+      ],
     });
     try {
       await carrier.waitForInvites(before + 2);
@@ -369,7 +376,10 @@ describe('toll fraud: class of service and outbound limits (SIPp and a raw carri
       calls: 1,
       cwd: scratch.dir,
       timeoutS: 25,
-      extra: ['-key', 'domain', domain, '-key', 'caller', '1003', '-au', '1003', '-ap', 'Demo@2026'],
+      extra: [
+        ...['-key', 'domain', domain, '-key', 'caller', '1003', '-auth_uri', `13800138000@${domain}`],
+        ...['-au', '1003', '-ap', 'Demo@2026'],
+      ],
     });
     try {
       await carrier.waitForInvites(before + 1);

@@ -15,7 +15,7 @@ import {
 
 /**
  * Issue 11 findings 2 and 3, attacked over real TCP from 127.0.0.x source addresses against the
- * listening server. What the design promises (docs/security.login.md):
+ * listening server. What the design promises (docs/security.md#logins-lock-out-path-normalisation-and-api-keys):
  *  - one account from one address: at most auth.maxFailedLogins passwords are checked per
  *    window, however many requests arrive at once; the rest get 429 without any hashing;
  *  - one account from all addresses not known-good for it: at most auth.accountMaxFailures;
