@@ -14,6 +14,8 @@ export interface ReceivedPacket {
   marker: boolean;
   payload: Buffer;
   from: { address: string; port: number };
+  /** performance.now() when the test process handled the datagram. */
+  at: number;
 }
 
 export class RtpPeer {
@@ -36,6 +38,7 @@ export class RtpPeer {
         ssrc: buf.readUInt32BE(8),
         payload: Buffer.from(buf.subarray(12)),
         from: { address: rinfo.address, port: rinfo.port },
+        at: performance.now(),
       });
     });
   }
