@@ -51,6 +51,114 @@ export type DomainEvents = {
       at: number;
     },
   ];
+  /** An agent's status changed (what the agent or a supervisor chose; src/agents). */
+  'agent.status': [
+    e: {
+      tenantId: string;
+      agentId: string;
+      from: 'logged-out' | 'logged-in' | 'signed-in' | 'ready' | 'not-ready';
+      to: 'logged-out' | 'logged-in' | 'signed-in' | 'ready' | 'not-ready';
+      /** Not-ready reason code (break, meal, training, missed, a tenant code); null otherwise. */
+      reason: string | null;
+      at: number;
+    },
+  ];
+  /** An agent's state changed (what the system does with the agent; src/agents). */
+  'agent.state': [
+    e: {
+      tenantId: string;
+      agentId: string;
+      from: 'idle' | 'offered' | 'talking' | 'held' | 'after-call-work';
+      to: 'idle' | 'offered' | 'talking' | 'held' | 'after-call-work';
+      callId: string | null;
+      queueId: string | null;
+      /** Why: offer, answer, missed, rejected, abandoned, answered-elsewhere, hold, resume, end, ready, wrap-up-timeout, signed-out. */
+      reason: string;
+      at: number;
+    },
+  ];
+  /** A call entered a queue (src/acd). `overflowFrom` names the queue it overflowed from. */
+  'queue.entered': [
+    e: {
+      tenantId: string;
+      queueId: string;
+      callId: string;
+      priority: number;
+      overflowFrom: string | null;
+      at: number;
+    },
+  ];
+  /** A queue call was offered (rung) to one agent, or to several for ring-all. */
+  'queue.offered': [
+    e: {
+      tenantId: string;
+      queueId: string;
+      callId: string;
+      agentIds: string[];
+      /** 1 for the first offer of this call in this queue, then 2, 3, … */
+      attempt: number;
+      /** Why the agent(s) were chosen: the strategy name or 'last-agent'. */
+      why: string;
+      waitedMs: number;
+      at: number;
+    },
+  ];
+  'queue.answered': [
+    e: { tenantId: string; queueId: string; callId: string; agentId: string; waitedMs: number; at: number },
+  ];
+  /** The caller hung up while waiting or ringing. */
+  'queue.abandoned': [
+    e: {
+      tenantId: string;
+      queueId: string;
+      callId: string;
+      waitedMs: number;
+      wasOffered: boolean;
+      at: number;
+    },
+  ];
+  /** The call left the queue by an overflow rule. */
+  'queue.overflowed': [
+    e: {
+      tenantId: string;
+      queueId: string;
+      callId: string;
+      reason: 'wait-time' | 'queue-length';
+      target:
+        | { kind: 'queue'; queueId: string }
+        | { kind: 'voicemail'; mailbox: string | null }
+        | { kind: 'callback' };
+      waitedMs: number;
+      at: number;
+    },
+  ];
+  /** A waiting call's minimum skill level was lowered by timed widening. */
+  'queue.widened': [
+    e: { tenantId: string; queueId: string; callId: string; minLevel: number; waitedMs: number; at: number },
+  ];
+  /** A call held for the caller's last agent went to the other agents (behaviour 6). */
+  'queue.last_agent_fallback': [
+    e: {
+      tenantId: string;
+      queueId: string;
+      callId: string;
+      agentId: string;
+      reason: 'wait-limit' | 'not-signed-in' | 'not-member' | 'unavailable' | 'unknown-agent';
+      at: number;
+    },
+  ];
+  /** An offer rang out or was rejected. */
+  'offer.missed': [
+    e: {
+      tenantId: string;
+      queueId: string;
+      callId: string;
+      agentId: string;
+      reason: 'timeout' | 'rejected';
+      missedInRow: number;
+      at: number;
+    },
+  ];
 };
 
 export type EventBus = TypedEmitter<DomainEvents>;

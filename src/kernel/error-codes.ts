@@ -211,6 +211,13 @@ export const ERROR_CODES = {
       'Trunk source {source} is a range or has no port; give address:port, or ask the platform operator to approve the range',
   },
 
+  // ---- acd / agents ----
+  SWB_AGENT_NOT_MEMBER: {
+    http: 409,
+    severity: 'info',
+    message: 'Agent {agentId} is not a member of skill group {queueId}',
+  },
+
   // ---- secrets at rest ----
   SWB_SECRET_UNREADABLE: {
     http: 500,
