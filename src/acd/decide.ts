@@ -143,6 +143,13 @@ function handle(s: AcdState, out: Out, ev: AcdEvent): void {
     }
     case 'agent.login': {
       const a = agentOf(s, ev.agentId);
+      // the table's ready → logged-in is signing out; logging in starts only from logged-out
+      if (a.status !== 'logged-out')
+        throw new SwbError('SWB_ILLEGAL_TRANSITION', {
+          machine: 'agent.status',
+          from: a.status,
+          to: 'logged-in',
+        });
       setStatus(s, out, a, 'logged-in', null, at);
       return;
     }
@@ -267,7 +274,10 @@ function handle(s: AcdState, out: Out, ev: AcdEvent): void {
 }
 
 function signOut(s: AcdState, out: Out, a: AgentRecord, at: number): void {
+  // status first: from here on the agent is unavailable to everything the release below routes
   unindexAgent(s, a);
+  a.signedIn = new Set();
+  setStatus(s, out, a, 'logged-in', null, at);
   releaseReservations(s, out, a, at);
   if (a.state === 'offered' && a.callId) {
     const call = s.calls.get(a.callId);
@@ -278,8 +288,6 @@ function signOut(s: AcdState, out: Out, a: AgentRecord, at: number): void {
       if (call.offeredTo.size === 0) requeue(s, out, call, at);
     }
   }
-  a.signedIn = new Set();
-  setStatus(s, out, a, 'logged-in', null, at);
 }
 
 function answer(s: AcdState, out: Out, callId: string, agentId: string, at: number): void {

@@ -95,6 +95,18 @@ describe('behaviour 2: log in, then sign in, before any call reaches the agent',
     assert.equal(h.agentRec('1001').status, 'logged-in', 'a refused event changes nothing');
   });
 
+  it('refuses a second login of a signed-in agent (it is not a sign-out)', () => {
+    const h = new Harness();
+    h.queue('sales');
+    h.agent('1001', [{ queueId: 'sales' }]);
+    assert.throws(
+      () => h.do({ type: 'agent.login', agentId: '1001' }),
+      (e) => isSwbError(e, 'SWB_ILLEGAL_TRANSITION'),
+    );
+    assert.equal(h.agentRec('1001').status, 'ready');
+    assert.deepEqual([...h.agentRec('1001').signedIn], ['sales']);
+  });
+
   it('refuses sign-in to a skill group the agent is not in with SWB_AGENT_NOT_MEMBER', () => {
     const h = new Harness();
     h.queue('sales');
