@@ -19,6 +19,7 @@ import * as m004 from './migrations/004-outbound-policy.js';
 import * as m005 from './migrations/005-sip-auth.js';
 import * as m006 from './migrations/006-login-and-keys.js';
 import * as m007 from './migrations/007-trunk-trust.js';
+import * as m011 from './migrations/011-acd.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-sip-auth': m005,
   '006-login-and-keys': m006,
   '007-trunk-trust': m007,
+  '011-acd': m011,
 };
 
 class StaticProvider implements MigrationProvider {

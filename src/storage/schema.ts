@@ -239,6 +239,47 @@ export interface TrunkStatusTable {
   updated_at: number;
 }
 
+export interface AcdSkillsTable {
+  tenant_id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface AcdQueuesTable {
+  tenant_id: string;
+  queue_id: string;
+  name: string;
+  skill: string | null;
+  config: string; // JSON QueueConfig without queueId
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AgentProfilesTable {
+  tenant_id: string;
+  agent_id: string;
+  user_id: string | null;
+  display_name: string;
+  default_mode: string; // JSON sign-in mode
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AgentMembershipsTable {
+  tenant_id: string;
+  agent_id: string;
+  queue_id: string;
+  level: number;
+  tier: number;
+  position: number;
+}
+
+export interface AgentReasonCodesTable {
+  tenant_id: string;
+  code: string;
+  label: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   org_units: OrgUnitsTable;
@@ -256,6 +297,11 @@ export interface Database {
   routing_rules: RoutingRulesTable;
   trunk_status: TrunkStatusTable;
   trunk_source_approvals: TrunkSourceApprovalsTable;
+  acd_skills: AcdSkillsTable;
+  acd_queues: AcdQueuesTable;
+  agent_profiles: AgentProfilesTable;
+  agent_memberships: AgentMembershipsTable;
+  agent_reason_codes: AgentReasonCodesTable;
 }
 
 export type Millis = ColumnType<number, number, number>;
