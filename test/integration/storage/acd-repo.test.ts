@@ -137,3 +137,75 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('AgentsAdminService permission checks (sqlite)', () => {
+  it('refuses without the permission, saves within the tenant with it', async () => {
+    const { AgentsAdminService } = await import('../../../src/acd/acd-admin-service.js');
+    const { FakeClock } = await import('../../../src/kernel/clock.js');
+    const { db, cleanup } = await freshDb(ENGINES[0]!);
+    try {
+      await db.kysely
+        .insertInto('tenants')
+        .values({
+          id: 'ten_a',
+          name: 'a',
+          slug: 'a',
+          kind: 'client',
+          status: 'active',
+          time_zone: 'UTC',
+          sip_domain: null,
+          max_concurrent_outbound: null,
+          max_outbound_per_minute: null,
+          outbound_deny_prefixes: '[]',
+          created_at: 1,
+          updated_at: 1,
+        })
+        .execute();
+      const repo = new AcdRepo(db.kysely);
+      const svc = new AgentsAdminService({ queues: repo, agents: repo, clock: new FakeClock() });
+      const who = (perms: string[]) => ({
+        tenantId: 'ten_a',
+        tenantKind: 'client' as const,
+        actorType: 'user' as const,
+        actorId: 'u1',
+        userId: 'u1',
+        roleId: 'r',
+        scope: 'tenant' as const,
+        permissions: new Set(perms) as never,
+        orgUnitId: null,
+      });
+      const agent = who(['desktop:use']);
+      const admin = who(['config:manage', 'users:manage']);
+      const supervisor = who(['agents:assign_skills']);
+      const forbidden = (e: unknown) => isSwbError(e, 'SWB_FORBIDDEN');
+      await assert.rejects(svc.saveQueue(agent, { queueId: 'sales', name: 'Sales' }), forbidden);
+      await svc.saveQueue(admin, { queueId: 'sales', name: 'Sales', strategy: 'top-down', skill: 'sales' });
+      await assert.rejects(
+        svc.saveQueue(admin, { queueId: 'bad', name: 'B', strategy: 'nope' as never }),
+        (e) => isSwbError(e, 'SWB_VALIDATION'),
+      );
+      await assert.rejects(svc.createAgent(supervisor, { agentId: '8001', displayName: 'A' }), forbidden);
+      await svc.createAgent(admin, { agentId: '8001', displayName: 'A' });
+      await assert.rejects(svc.createAgent(admin, { agentId: '8001', displayName: 'B' }), (e) =>
+        isSwbError(e, 'SWB_CONFLICT'),
+      );
+      await assert.rejects(
+        svc.setMemberships(admin, '8001', [{ queueId: 'sales', level: 5, tier: 1, position: 0 }]),
+        forbidden,
+      );
+      await svc.setMemberships(supervisor, '8001', [{ queueId: 'sales', level: 5, tier: 1, position: 0 }]);
+      await assert.rejects(
+        svc.setMemberships(supervisor, '8001', [{ queueId: 'nope', level: 5, tier: 1, position: 0 }]),
+        (e) => isSwbError(e, 'SWB_NOT_FOUND'),
+      );
+      assert.deepEqual(await repo.memberships('ten_a', '8001'), [
+        { queueId: 'sales', level: 5, tier: 1, position: 0 },
+      ]);
+      await assert.rejects(svc.saveReasonCode(supervisor, 'meal', 'Meal'), forbidden);
+      await svc.saveReasonCode(admin, 'meal', 'Meal');
+      assert.equal(JSON.parse((await repo.queue('ten_a', 'sales'))!.config).strategy, 'top-down');
+    } finally {
+      await cleanup();
+    }
+  });
+});
