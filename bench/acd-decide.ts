@@ -4,7 +4,9 @@
  * busy, so calls wait). Steady state: each cycle ends one connected call (the agent wraps up at
  * once and is offered the best waiting call of their queues: selection + explanation), answers
  * that offer, enters a new call (it waits: routing finds no free agent) and lets one waiting call
- * abandon. Every decide() is timed alone with hrtime.
+ * abandon. Before each cycle a `tick` runs the timers that fell due (gate openings: tier delay
+ * and widening re-route waiting calls) as a decision of its own. Every decide() is timed alone
+ * with hrtime.
  *
  * Run: node --import tsx bench/acd-decide.ts [cycles] [strategy]
  */
@@ -78,6 +80,7 @@ for (let i = 0; i < AGENTS * 3 && s.connected.size < AGENTS; i++) {
 }
 // agents left free (no reachable waiting call) take calls as they come; fill to WAITING waiting
 while (s.calls.size < WAITING) {
+  at += 2; // spread arrivals so their gate timers do not all fall due at one instant
   const r = enter();
   for (const d of r.decisions)
     if (d.kind === 'offer')
@@ -87,7 +90,7 @@ console.log(
   `setup: ${s.agents.size} agents signed in, ${s.queues.size} queues, ${s.connected.size} talking, ${s.calls.size} waiting (${STRATEGY})`,
 );
 
-const samples: Record<string, number[]> = { end: [], answer: [], enter: [], abandon: [] };
+const samples: Record<string, number[]> = { tick: [], end: [], answer: [], enter: [], abandon: [] };
 const time = (kind: string, ev: Omit<AcdEvent, 'at'>) => {
   const t0 = process.hrtime.bigint();
   const r = decide(s, { ...ev, at } as AcdEvent);
@@ -102,6 +105,8 @@ for (let i = 0; i < CYCLES; i++) {
   if (pool.length === 0) pool = connected();
   const callId = pool.splice(int(pool.length), 1)[0]!;
   if (!s.connected.has(callId)) continue;
+  // timers that fell due (gate openings of waiting calls) run as their own decision
+  time('tick', { type: 'tick' } as Omit<AcdEvent, 'at'>);
   const r = time('end', { type: 'call.end', callId } as Omit<AcdEvent, 'at'>);
   for (const d of r.decisions) {
     if (d.kind !== 'offer') continue;
