@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/kernel/config.js';
 import { silentLogger } from '../../src/kernel/logger.js';
 import { createServer, type Server } from '../../src/server.js';
 import type { EngineCase } from './engines.js';
+import { until } from './wait-for.js';
 
 /**
  * The server as `switchboard start` runs it (createServer + listen on 127.0.0.1, port 0, demo
@@ -125,16 +126,11 @@ export async function sessionCookie(
   return c.split(';')[0]!;
 }
 
-/** Polls `probe` until it returns true or the deadline passes. */
+/** Polls `probe` until it returns true or the deadline passes (the one `until`). */
 export async function waitFor(
   probe: () => Promise<boolean>,
   what: string,
   deadlineMs = 10_000,
 ): Promise<void> {
-  const end = performance.now() + deadlineMs;
-  while (performance.now() < end) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  await until(what, probe, { deadlineMs });
 }

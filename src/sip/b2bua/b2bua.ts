@@ -4,10 +4,12 @@
  * (`authorizeInvite`) so the security layer can demand digest auth except for trunks. An
  * INVITE whose body is no usable SDP offer is refused (400/415/488) before that hook runs.
  */
+
 import { TypedEmitter } from '../../kernel/events.js';
 import { createResponse, type SipRequest } from '../message.js';
 import { checkOfferBody } from '../sdp/offer-check.js';
 import type { SipStack } from '../stack.js';
+import { SipStatus } from '../status.js';
 import type { InviteServerTransaction } from '../transaction/invite-server.js';
 import type { TxSource } from '../transaction/types.js';
 import { newTag } from '../transaction/util.js';
@@ -49,7 +51,7 @@ export class B2bua extends TypedEmitter<B2buaEvents> {
     stack.handlers.onCancel = (tx) => {
       const leg = this.#byTx.get(tx);
       if (leg) leg.cancelled();
-      else tx.respond(createResponse(tx.request, 487, { toTag: newTag() }));
+      else tx.respond(createResponse(tx.request, SipStatus.RequestTerminated, { toTag: newTag() }));
     };
   }
 
@@ -89,7 +91,7 @@ export class B2bua extends TypedEmitter<B2buaEvents> {
       },
       (err: unknown) => {
         this.stack.logger.warn({ err }, 'INVITE authorization failed');
-        tx.respond(createResponse(req, 500, { toTag: newTag() }));
+        tx.respond(createResponse(req, SipStatus.ServerInternalError, { toTag: newTag() }));
       },
     );
   }
@@ -104,7 +106,7 @@ export class B2bua extends TypedEmitter<B2buaEvents> {
     const leg = new InboundLeg(this.stack, req, tx, src, this.#opts.media);
     if (identity) leg.identity = identity;
     this.#byTx.set(tx, leg);
-    if (!this.safeEmit('incoming', leg)) leg.reject(480);
+    if (!this.safeEmit('incoming', leg)) leg.reject(SipStatus.TemporarilyUnavailable);
   }
 
   /** Create (and start) an outbound leg. */

@@ -3,9 +3,11 @@
  * drive the INVITE server transaction; the dialog is created with the first tagged response.
  * A CANCEL from the caller ends the leg with 487 (the stack already answered the CANCEL).
  */
+
 import { Dialog } from '../dialog/dialog.js';
 import { createResponse, type SipRequest } from '../message.js';
 import type { SipStack } from '../stack.js';
+import { SipStatus } from '../status.js';
 import type { InviteServerTransaction } from '../transaction/invite-server.js';
 import type { TxSource } from '../transaction/types.js';
 import { newTag } from '../transaction/util.js';
@@ -94,7 +96,7 @@ export class InboundLeg extends Leg {
     try {
       return (await this.media?.answer?.(this.id, offer)) ?? (await this.localAnswer(offer));
     } catch {
-      this.reject(488);
+      this.reject(SipStatus.NotAcceptableHere);
       return undefined;
     }
   }

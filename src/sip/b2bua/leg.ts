@@ -5,6 +5,7 @@
  * 3515, 202 + NOTIFY sipfrag), session timers (RFC 4028), and our own re-INVITEs, serialised
  * one at a time (a 491 is retried once after a random 2.1–4 s, RFC 3261 14.1).
  */
+
 import type { TimerHandle } from '../../kernel/clock.js';
 import { TypedEmitter } from '../../kernel/events.js';
 import { newId } from '../../kernel/ids.js';
@@ -12,6 +13,7 @@ import type { Dialog } from '../dialog/dialog.js';
 import { createResponse, getHeader, type SipRequest, type SipResponse } from '../message.js';
 import { checkOfferBody } from '../sdp/offer-check.js';
 import type { SipStack } from '../stack.js';
+import { SipStatus } from '../status.js';
 import type { InviteServerTransaction } from '../transaction/invite-server.js';
 import type { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
 import { StateMachine } from '../transaction/state-machine.js';
@@ -160,7 +162,7 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
           this.#reinvitePending = true;
           res = await this.dialog.request('INVITE', { body: Buffer.from(sdp), headers });
           this.#reinvitePending = false;
-          if (res.status === 491 && attempt < 3 && this.fsm.is('answered')) {
+          if (res.status === SipStatus.RequestPending && attempt < 3 && this.fsm.is('answered')) {
             const owner = this.dialog.role === 'uac';
             const wait = owner ? 2100 + Math.floor(Math.random() * 1900) : Math.floor(Math.random() * 2000);
             await new Promise<void>((r) => this.stack.clock.setTimer(wait, r));
@@ -249,7 +251,7 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
     this.#sessionTimer = this.stack.clock.setTimer((intervalS * 1000) / 2, () => {
       void this.reinvite(this.localHold ? 'sendonly' : 'sendrecv', se).then((res) => {
         if (res && res.status >= 200 && res.status < 300) this.armRefresher(intervalS);
-        else if (res && res.status !== 491) void this.hangup('session-expired');
+        else if (res && res.status !== SipStatus.RequestPending) void this.hangup('session-expired');
       });
     });
   }
@@ -271,13 +273,13 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
     };
     switch (req.method) {
       case 'BYE':
-        reply(200);
+        reply(SipStatus.Ok);
         this.end('remote-bye', 200);
         return;
       case 'INVITE':
       case 'UPDATE': {
         if (req.method === 'INVITE' && this.#reinvitePending) {
-          reply(491);
+          reply(SipStatus.RequestPending);
           return;
         }
         // a refused offer leaves the session as it was (RFC 3261 14.2), session timer included
@@ -303,7 +305,7 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
         const offer = req.body.toString();
         if (!offer) {
           void this.localSdp(this.localHold ? 'sendonly' : 'sendrecv').then((sdp) =>
-            reply(200, req.method === 'INVITE' ? sdp : undefined, seHeaders),
+            reply(SipStatus.Ok, req.method === 'INVITE' ? sdp : undefined, seHeaders),
           );
           return;
         }
@@ -311,15 +313,15 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
         const dir = sdpDirection(offer);
         void this.localAnswer(offer, this.localHold ? 'sendonly' : 'sendrecv').then(
           (sdp) => {
-            reply(200, sdp, seHeaders);
+            reply(SipStatus.Ok, sdp, seHeaders);
             this.#setHeld(isHold(dir));
           },
-          () => reply(488),
+          () => reply(SipStatus.NotAcceptableHere),
         );
         return;
       }
       case 'INFO': {
-        reply(200);
+        reply(SipStatus.Ok);
         const ct = (getHeader(req, 'Content-Type') ?? '').toLowerCase();
         const m = /signal\s*=\s*([0-9A-D*#])/i.exec(req.body.toString());
         if (ct.includes('dtmf') && m) this.safeEmit('dtmf-info', m[1]!.toUpperCase());
@@ -328,16 +330,16 @@ export abstract class Leg extends TypedEmitter<LegEvents> {
       case 'REFER': {
         const to = getHeader(req, 'Refer-To');
         if (!to) {
-          reply(400);
+          reply(SipStatus.BadRequest);
           return;
         }
-        reply(202);
+        reply(SipStatus.Accepted);
         void this.notifyRefer(100, 'Trying', false);
         this.safeEmit('refer', uriOfNameAddr(to));
         return;
       }
       default:
-        reply(200);
+        reply(SipStatus.Ok);
     }
   }
 }

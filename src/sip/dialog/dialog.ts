@@ -6,10 +6,12 @@
  * first route-set entry (loose routing) or else the remote target; `flow` overrides that with
  * the address the dialog-creating request came from (NAT, RFC 3581) when set.
  */
+
 import { TypedEmitter } from '../../kernel/events.js';
 import { getHeader, getHeaders, type SipRequest, type SipResponse } from '../message.js';
 import type { DialogEndpoint, SipStack } from '../stack.js';
 import { dialogKey } from '../stack.js';
+import { SipStatus } from '../status.js';
 import type { InviteServerTransaction } from '../transaction/invite-server.js';
 import type { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
 import { StateMachine } from '../transaction/state-machine.js';
@@ -203,13 +205,14 @@ export class Dialog extends TypedEmitter<DialogEvents> implements DialogEndpoint
         onResponse: (res) => {
           if (res.status < 200) return;
           if (method === 'INVITE' && res.status < 300) this.sendAck(req, res);
-          if (res.status === 481 || res.status === 408) this.terminate(`${method} ${res.status}`);
+          if (res.status === SipStatus.CallTransactionDoesNotExist || res.status === SipStatus.RequestTimeout)
+            this.terminate(`${method} ${res.status}`);
           resolve(res);
         },
         onTimeout: () => {
           const r: SipResponse = {
             type: 'response',
-            status: 408,
+            status: SipStatus.RequestTimeout,
             reason: 'Request Timeout',
             version: 'SIP/2.0',
             headers: req.headers,
@@ -237,7 +240,7 @@ export class Dialog extends TypedEmitter<DialogEvents> implements DialogEndpoint
   onRequest(req: SipRequest, tx: NonInviteServerTransaction | InviteServerTransaction, _src: TxSource): void {
     const seq = parseCSeqLite(req).seq;
     if (seq <= this.remoteSeq && req.method !== 'ACK') {
-      tx.respond(createResp(req, 500, this.localTag, 'CSeq out of order'));
+      tx.respond(createResp(req, SipStatus.ServerInternalError, this.localTag, 'CSeq out of order'));
       return;
     }
     this.remoteSeq = seq;

@@ -6,9 +6,11 @@
  * from the account, never from a header the caller chose. The host part is already the realm
  * the credentials were checked against (Authenticator.domainOf reads From for INVITEs).
  */
+
 import type { ErrorCode } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/logger.js';
 import { createResponse, getHeader, type SipRequest, type SipResponse } from '../message.js';
+import { reject, type SipRejection, SipStatus } from '../status.js';
 import type { TxSource } from '../transaction/types.js';
 import { newTag, parseUriLite, uriOfNameAddr } from '../transaction/util.js';
 import type { AuthFailure, AuthResult } from './authenticator.js';
@@ -16,11 +18,14 @@ import type { AuthFailure, AuthResult } from './authenticator.js';
 /** The registry's code (src/kernel/error-codes.ts), logged with the 403. */
 export const IDENTITY_MISMATCH = 'SWB_SIP_IDENTITY_MISMATCH' satisfies ErrorCode;
 
-/** undefined when the INVITE may proceed; else the 403 to send and the code to log. */
+/**
+ * undefined when the INVITE may proceed; else the 403 to send, the code to log and the typed
+ * rejection (`identity-mismatch`) for logs' `reason` field and metrics labels.
+ */
 export function identityDenied(
   req: SipRequest,
   auth: Extract<AuthResult, { ok: true }>,
-): { code: typeof IDENTITY_MISMATCH; response: SipResponse } | undefined {
+): { code: typeof IDENTITY_MISMATCH; rejection: SipRejection; response: SipResponse } | undefined {
   if (auth.user.presentAnyIdentity) return undefined;
   let ok = false;
   try {
@@ -30,7 +35,12 @@ export function identityDenied(
     // a From we cannot read is not the account's identity
   }
   if (ok) return undefined;
-  return { code: IDENTITY_MISMATCH, response: createResponse(req, 403, { toTag: newTag() }) };
+  const rejection = reject(SipStatus.Forbidden, 'identity-mismatch');
+  return {
+    code: IDENTITY_MISMATCH,
+    rejection,
+    response: createResponse(req, rejection.status, { toTag: newTag() }),
+  };
 }
 
 /** Normal protocol steps (a nonce of a previous process or flow, an expired one) are not news. */

@@ -5,10 +5,12 @@
  * minimum → 423 with Min-Expires; above the maximum → capped; `Contact: *` with Expires 0
  * removes every binding. The 200 lists all current bindings with their remaining expiry.
  */
+
 import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/logger.js';
 import { createResponse, getHeader, getHeaders, type SipRequest, type SipResponse } from '../message.js';
 import type { SipStack } from '../stack.js';
+import { SipStatus } from '../status.js';
 import type { TxSource } from '../transaction/types.js';
 import {
   callIdOf,
@@ -47,7 +49,7 @@ export class Registrar {
         (res) => tx.respond(res),
         (err: unknown) => {
           this.#o.logger.warn({ err }, 'register failed');
-          tx.respond(createResponse(req, 500, { toTag: newTag() }));
+          tx.respond(createResponse(req, SipStatus.ServerInternalError, { toTag: newTag() }));
         },
       );
     };

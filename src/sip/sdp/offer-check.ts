@@ -12,12 +12,17 @@
  * No body at all is fine: the offer comes in our answer (late offer, RFC 3261 13.2.1).
  * Codec negotiation itself stays with offer-answer.ts (WebRTC offers differ in profile).
  */
+
 import { SwbError } from '../../kernel/errors.js';
 import { getHeader, type SipHeader, type SipRequest } from '../message.js';
+import { SipStatus } from '../status.js';
 import { parseSdp } from './sdp.js';
 
 export interface OfferRejection {
-  status: 400 | 415 | 488;
+  status:
+    | typeof SipStatus.BadRequest
+    | typeof SipStatus.UnsupportedMediaType
+    | typeof SipStatus.NotAcceptableHere;
   /** Stable short reason (logs, tests, the Warning text). */
   reason: string;
   headers: SipHeader[];
@@ -41,7 +46,7 @@ export function checkOfferBody(req: SipRequest): OfferRejection | undefined {
   const ct = getHeader(req, 'Content-Type');
   if (ct === undefined) {
     return {
-      status: 400,
+      status: SipStatus.BadRequest,
       reason: 'body without Content-Type',
       headers: [warning(399, 'body without Content-Type')],
     };
@@ -49,7 +54,7 @@ export function checkOfferBody(req: SipRequest): OfferRejection | undefined {
   if (mediaType(ct) !== 'application/sdp') {
     const reason = `unsupported Content-Type ${mediaType(ct).slice(0, 60)}`;
     return {
-      status: 415,
+      status: SipStatus.UnsupportedMediaType,
       reason,
       headers: [{ name: 'Accept', value: 'application/sdp' }, warning(399, reason)],
     };
@@ -58,7 +63,7 @@ export function checkOfferBody(req: SipRequest): OfferRejection | undefined {
   if (enc && enc !== 'identity') {
     const reason = `unsupported Content-Encoding ${enc.slice(0, 40)}`;
     return {
-      status: 415,
+      status: SipStatus.UnsupportedMediaType,
       reason,
       headers: [{ name: 'Accept-Encoding', value: 'identity' }, warning(399, reason)],
     };
@@ -70,17 +75,29 @@ export function checkOfferBody(req: SipRequest): OfferRejection | undefined {
     const why =
       err instanceof SwbError && typeof err.details?.['reason'] === 'string' ? err.details['reason'] : '';
     const reason = `malformed SDP${why ? `: ${why}` : ''}`;
-    return { status: 488, reason, headers: [warning(399, reason)] };
+    return { status: SipStatus.NotAcceptableHere, reason, headers: [warning(399, reason)] };
   }
   if (sdp.media.length === 0) {
-    return { status: 488, reason: 'no m= line', headers: [warning(304, 'no m= line')] };
+    return {
+      status: SipStatus.NotAcceptableHere,
+      reason: 'no m= line',
+      headers: [warning(304, 'no m= line')],
+    };
   }
   const audio = sdp.media.filter((m) => m.type === 'audio');
   if (audio.length === 0) {
-    return { status: 488, reason: 'no audio stream', headers: [warning(304, 'no audio stream')] };
+    return {
+      status: SipStatus.NotAcceptableHere,
+      reason: 'no audio stream',
+      headers: [warning(304, 'no audio stream')],
+    };
   }
   if (audio.every((m) => m.port === 0)) {
-    return { status: 488, reason: 'every audio stream refused', headers: [warning(305, 'audio port 0')] };
+    return {
+      status: SipStatus.NotAcceptableHere,
+      reason: 'every audio stream refused',
+      headers: [warning(305, 'audio port 0')],
+    };
   }
   return undefined;
 }

@@ -3,6 +3,7 @@
  * address (127.0.0.x), for attacks and probes from outside the process: it frames what the
  * server sends, answers nothing by itself, and tells when the server closed the connection.
  */
+
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { connect as netConnect, type Socket } from 'node:net';
@@ -12,6 +13,7 @@ import { computeResponse } from '../../../src/sip/digest/digest.js';
 import { getHeader, type SipResponse } from '../../../src/sip/message.js';
 import { parseMessage } from '../../../src/sip/parser.js';
 import { StreamFramer } from '../../../src/sip/transport/framer.js';
+import { until } from '../../support/wait-for.js';
 
 const require = createRequire(import.meta.url);
 // biome-ignore lint/suspicious/noExplicitAny: the ws package ships no types here
@@ -26,13 +28,9 @@ export interface Target {
   from: string;
 }
 
-/** Resolves when `pred` holds, polling every 10 ms; rejects after `ms` (a bounded wait). */
+/** Resolves when `pred` holds; rejects after `ms` with what it waited for (the one `until`). */
 export async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const end = performance.now() + ms;
-  while (!pred()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(what, pred, { deadlineMs: ms, everyMs: 10 });
 }
 
 /** A raw TCP connection that completes the TCP handshake and then sends nothing (half-open SIP). */

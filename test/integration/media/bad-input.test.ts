@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createMediaPlane, type MediaPlane } from '../../../src/media/plane.js';
+import { until } from '../../support/wait-for.js';
 import { RtpPeer, toneRatio, waitFor } from './rtp-peer.js';
 
 describe('media plane: bad input on media ports', () => {
@@ -37,7 +38,9 @@ describe('media plane: bad input on media ports', () => {
       await plane.bridge(a, b);
       // before setRemote on a: nothing latches, nothing is relayed
       for (let i = 0; i < 3; i++) intruder.send(intruder.tonePacket(300, 'PCMU'), a.rtpPort);
-      await new Promise((r) => setTimeout(r, 100));
+      // proving an absence: the intruder's datagrams get their chance to latch (they must not)
+      const NO_LATCH_WINDOW_MS = 100;
+      await new Promise((r) => setTimeout(r, NO_LATCH_WINDOW_MS));
       await a.setRemote({ address: '127.0.0.1', port: caller.port, codec: 'PCMU', telephoneEventPt: 101 });
 
       caller.send(Buffer.from('hello, this is not RTP at all'), a.rtpPort); // version 1 → malformed
@@ -46,7 +49,11 @@ describe('media plane: bad input on media ports', () => {
       big[0] = 0x80;
       caller.send(big, a.rtpPort); // oversized
       caller.send(caller.tonePacket(1000, 'PCMU', 8000, 18), a.rtpPort); // G.729 PT: not negotiated
-      await new Promise((r) => setTimeout(r, 100));
+      // the four bad datagrams are counted (so none of them can latch) before the first valid one
+      await until('the bad datagrams counted', async () => {
+        const c = (await a.stats()).counters;
+        return c.droppedMalformed + c.droppedOversized + c.droppedWrongPt >= 4;
+      });
       // the first valid packet latches the caller
       await caller.sendTone(1000, 10, a.rtpPort);
       // a second stream (other SSRC) from the latched source, interleaved with the current one
@@ -61,7 +68,8 @@ describe('media plane: bad input on media ports', () => {
       await intruder.sendTone(300, 10, a.rtpPort);
       await caller.sendTone(1000, 10, a.rtpPort);
       await waitFor(() => agent.received.length >= 24, 2000, 'relayed packets');
-      await new Promise((r) => setTimeout(r, 100));
+      // every datagram sent has been counted (the exact counts are asserted below)
+      await until('the drops counted', async () => (await a.stats()).counters.droppedWrongSsrc >= 4);
 
       const s = await a.stats();
       assert.equal(s.counters.droppedMalformed, 2);

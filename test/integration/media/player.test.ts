@@ -79,7 +79,10 @@ describe('media plane: player (prompts, music on hold, barge-in)', () => {
       await a.stopPlay();
       await waitFor(() => done.length === 1, 2000, 'play-finished');
       assert.equal(done[0]!.reason, 'stopped');
-      await new Promise((r) => setTimeout(r, 60));
+      // a window, not an event: MOH datagrams already in flight when the player stopped land
+      // within a few ms on loopback; the mark must come after them (three ptimes)
+      const IN_FLIGHT_MS = 60;
+      await new Promise((r) => setTimeout(r, IN_FLIGHT_MS));
       const mark = caller.received.length;
       await agent.sendTone(440, 25, b.rtpPort);
       await waitFor(() => caller.received.length >= mark + 20, 2000, 'agent audio after hold');
@@ -110,22 +113,25 @@ describe('media plane: player (prompts, music on hold, barge-in)', () => {
     try {
       await a.setRemote({ address: '127.0.0.1', port: caller.port, codec: 'PCMU', telephoneEventPt: 101 });
       await a.play([moh], { loop: true, interruptible: true });
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor(() => caller.received.length >= 5, 2000, 'the prompt playing');
       const sender = new Rfc4733Sender({ payloadType: 101, ssrc: caller.ssrc });
       for (const p of sender.packetsFor('7', 100, 1000, 10)) {
         caller.send(Buffer.from(p), a.rtpPort);
+        // timing is the subject: RFC 4733 packets paced at the 20 ms ptime, as a phone sends them
         await new Promise((r) => setTimeout(r, 20));
       }
       await waitFor(() => done.length === 1, 2000, 'interrupted');
       assert.equal(done[0]!.reason, 'interrupted');
       assert.deepEqual(digits, ['7']);
       const n = caller.received.length;
-      await new Promise((r) => setTimeout(r, 200));
+      // proving an absence: nothing may arrive during 10 ptimes after the interruption
+      const SILENT_WINDOW_MS = 200;
+      await new Promise((r) => setTimeout(r, SILENT_WINDOW_MS));
       assert.equal(caller.received.length, n, 'the prompt stopped');
 
       // a digit from SIP INFO (injected by the control plane) interrupts the same way
       await a.play([moh], { loop: true });
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => caller.received.length >= n + 5, 2000, 'the second prompt playing');
       await a.injectDtmf('#', 160);
       await waitFor(() => done.length === 2, 2000, 'interrupted by INFO');
       assert.equal(done[1]!.reason, 'interrupted');

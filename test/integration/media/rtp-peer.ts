@@ -2,9 +2,11 @@
  * Test helpers for media integration tests: a raw-UDP RTP peer on 127.0.0.1 that sends a G.711
  * tone at 20 ms pacing and records what it receives, a Goertzel tone measure, and a WAV reader.
  */
+
 import dgram from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { ALAW_DECODE, ALAW_ENCODE, ULAW_DECODE, ULAW_ENCODE } from '../../../src/media/codecs/g711.js';
+import { until } from '../../support/wait-for.js';
 
 export interface ReceivedPacket {
   pt: number;
@@ -175,11 +177,7 @@ export async function readWav(path: string): Promise<Wav> {
   return { channels, sampleRate, data, durationMs: (frames / sampleRate) * 1000 };
 }
 
-/** Resolves when `pred` holds, polling every 10 ms; rejects after `ms` (bounded wait). */
+/** Resolves when `pred` holds; rejects after `ms` with what it waited for (the one `until`). */
 export async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const end = performance.now() + ms;
-  while (!pred()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(what, pred, { deadlineMs: ms, everyMs: 10 });
 }
