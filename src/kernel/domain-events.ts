@@ -159,6 +159,28 @@ export type DomainEvents = {
       at: number;
     },
   ];
+  /** A recording's index row was written and its file is being captured. */
+  'recording.started': [
+    e: { tenantId: string; recordingId: string; callId: string; legId: string; at: number },
+  ];
+  /** A recording is complete: its file is stored and its size, duration and checksum indexed. */
+  'recording.ready': [
+    e: {
+      tenantId: string;
+      recordingId: string;
+      callId: string;
+      durationMs: number;
+      bytes: number;
+      sha256: string;
+      at: number;
+    },
+  ];
+  /** A recording could not be completed (the media plane or the store failed). */
+  'recording.failed': [
+    e: { tenantId: string; recordingId: string; callId: string; reason: string; at: number },
+  ];
+  /** The retention purge deleted expired recordings of a tenant. */
+  'recording.purged': [e: { tenantId: string; count: number; bytes: number; at: number }];
 };
 
 export type EventBus = TypedEmitter<DomainEvents>;

@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   number: 'num',
   routingRule: 'rul',
   trunkSourceApproval: 'tsa',
+  recording: 'rec',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
